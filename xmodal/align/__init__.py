@@ -1,1 +1,15 @@
-"""xmodal.align."""
+"""Cross-modal alignment blocks: LDA (domain), DGA (geometry), DDA (both).
+
+>>> from xmodal.align import LDA, DGA, DDA
+"""
+
+from .dda import DDA, DynamicDualAlign
+from .dga import DGA, DeformableGeometricAlign
+from .lda import LDA, LearnableDomainAlignment, domain_align, instance_mean_std
+from .norm_align import BatchNormAlign, IdentityAlign, InstanceNormAlign
+
+__all__ = [
+    "LearnableDomainAlignment", "LDA", "DeformableGeometricAlign", "DGA",
+    "DynamicDualAlign", "DDA", "InstanceNormAlign", "BatchNormAlign", "IdentityAlign",
+    "domain_align", "instance_mean_std",
+]

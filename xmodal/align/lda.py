@@ -1,0 +1,127 @@
+"""Learnable Domain Alignment (LDA).
+
+Jiang et al., "The Devil is in the Details: Boosting Guided Depth
+Super-Resolution via Rethinking Cross-Modal Alignment and Aggregation"
+(D2A2), arXiv 2401.08123, Sec. 3.2 (Dynamic Dual Alignment, LDA part).
+
+The guide features are instance-normalised per channel and re-scaled /
+shifted with statistics that two small MLPs predict from the per-channel
+std and mean of the target (depth) features, in the spirit of AdaIN but with
+learned statistics. The block returns ``guide + conv1x1(aligned)``.
+
+Official behaviour reproduced: statistics over H, W with the *unbiased*
+variance and ``eps`` added to the variance before the square root; each MLP
+is Linear(C, C) - ReLU - Linear(C, C) - ReLU - Linear(C, 1), so ONE scale and
+ONE shift per sample broadcast over channels. ``per_channel=True`` is an
+xmodal generalisation that predicts one scale/shift per channel.
+"""
+
+from __future__ import annotations
+
+from torch import Tensor, nn
+
+from ..registry import MODELS
+from ._checks import check_pair
+
+__all__ = ["LearnableDomainAlignment", "LDA", "instance_mean_std", "domain_align"]
+
+
+def instance_mean_std(x: Tensor, eps: float = 1e-5) -> tuple[Tensor, Tensor]:
+    """Per-sample, per-channel mean and std over H, W.
+
+    Args:
+        x: (B, C, H, W) float tensor with H * W > 1.
+        eps: added to the unbiased variance before the square root.
+
+    Returns:
+        ``(mean, std)``, each (B, C, 1, 1), dtype of ``x``.
+    """
+    flat = x.flatten(2)
+    mean = flat.mean(dim=2)[..., None, None]
+    std = (flat.var(dim=2, unbiased=True) + eps).sqrt()[..., None, None]
+    return mean, std
+
+
+def domain_align(guide: Tensor, mean: Tensor, std: Tensor, eps: float = 1e-5) -> Tensor:
+    """Instance-normalise ``guide`` and give it the statistics ``mean`` / ``std``.
+
+    ``out = (guide - mu(guide)) / sigma(guide) * std + mean`` (D2A2 Sec. 3.2).
+
+    Args:
+        guide: (B, C, H, W) features to align.
+        mean: target mean, broadcastable to (B, C, 1, 1): (B, 1, 1, 1) or (B, C, 1, 1).
+        std: target std (scale), same shapes as ``mean``; not forced positive.
+        eps: see :func:`instance_mean_std`.
+
+    Returns:
+        (B, C, H, W) aligned features.
+    """
+    g_mean, g_std = instance_mean_std(guide, eps)
+    return (guide - g_mean) / g_std * std + mean
+
+
+def _mlp(in_features: int, hidden: int, out_features: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Linear(in_features, hidden),
+        nn.ReLU(inplace=True),
+        nn.Linear(hidden, hidden),
+        nn.ReLU(inplace=True),
+        nn.Linear(hidden, out_features),
+    )
+
+
+@MODELS.register_module(name=["LearnableDomainAlignment", "LDA"])
+class LearnableDomainAlignment(nn.Module):
+    """Learnable Domain Alignment of guide features to target features (D2A2 LDA).
+
+    Args:
+        channels: C, channels of both inputs (64 in D2A2).
+        hidden_channels: width of the two statistic MLPs (64 in D2A2).
+        per_channel: False (official): one predicted scale/shift per sample;
+            True: one per channel.
+        eps: added to the variance before the square root (1e-5).
+
+    Shape:
+        - target: (B, C, H, W) features whose statistics drive the alignment (depth).
+        - guide: (B, C, H', W') features to align (RGB); H' * W' > 1.
+        - output: (B, C, H', W'), ``guide + conv1x1(domain_align(guide, ...))``.
+
+    Raises:
+        TypeError / ValueError: non-tensor inputs, non-4-D inputs or channel mismatch.
+
+    Example:
+        >>> lda = LearnableDomainAlignment(channels=16)
+        >>> lda(torch.randn(2, 16, 8, 8), torch.randn(2, 16, 8, 8)).shape
+        torch.Size([2, 16, 8, 8])
+    """
+
+    def __init__(
+        self,
+        channels: int = 64,
+        hidden_channels: int = 64,
+        per_channel: bool = False,
+        eps: float = 1e-5,
+    ) -> None:
+        super().__init__()
+        self.channels = channels
+        self.per_channel = per_channel
+        self.eps = eps
+        out = channels if per_channel else 1
+        self.std_mlp = _mlp(channels, hidden_channels, out)
+        self.mean_mlp = _mlp(channels, hidden_channels, out)
+        self.proj = nn.Conv2d(channels, channels, kernel_size=1)
+
+    def predict_statistics(self, target: Tensor) -> tuple[Tensor, Tensor]:
+        """Predict the (mean, std) the guide is given, each (B, 1 or C, 1, 1)."""
+        t_mean, t_std = instance_mean_std(target, self.eps)
+        mean = self.mean_mlp(t_mean.flatten(1))[..., None, None]
+        std = self.std_mlp(t_std.flatten(1))[..., None, None]
+        return mean, std
+
+    def forward(self, target: Tensor, guide: Tensor) -> Tensor:
+        check_pair(target, guide, self.channels, same_size=False)
+        mean, std = self.predict_statistics(target)
+        return guide + self.proj(domain_align(guide, mean, std, self.eps))
+
+
+LDA = LearnableDomainAlignment
