@@ -1,1 +1,6 @@
-"""xmodal.evaluation."""
+"""xmodal.evaluation: protocol-exact GDSR metrics (functional + mmengine ``Metric``)."""
+
+from .functional import crop_border, mae, rmse
+from .gdsr_metric import GDSRMetric
+
+__all__ = ["rmse", "mae", "crop_border", "GDSRMetric"]
