@@ -1,1 +1,24 @@
-"""xmodal.datasets."""
+"""xmodal.datasets: GDSR datasets, the D2A2/DCTNet synthetic protocol and transforms."""
+
+from .base_gdsr import BaseGDSRDataset, default_test_pipeline, default_train_pipeline
+from .folder_pair import FolderPairGDSRDataset, LuDataset, MiddleburyDataset, RGBDDDataset
+from .nyuv2 import NYUv2Dataset
+from .paths import resolve_gdsr_root
+from .protocol import (
+    SUPPORTED_SCALES,
+    check_scale,
+    make_lr_bicubic,
+    minmax_denormalise,
+    minmax_normalise,
+    mod_crop,
+    upsample_bicubic_pil,
+)
+from .transforms import MakeLRDepth, ModCrop, PackGDSRInputs, RandomCropPair, RandomFlipTranspose
+
+__all__ = [
+    "BaseGDSRDataset", "FolderPairGDSRDataset", "MiddleburyDataset", "LuDataset",
+    "RGBDDDataset", "NYUv2Dataset", "default_test_pipeline", "default_train_pipeline",
+    "resolve_gdsr_root", "SUPPORTED_SCALES", "check_scale", "mod_crop", "make_lr_bicubic",
+    "minmax_normalise", "minmax_denormalise", "upsample_bicubic_pil", "ModCrop",
+    "RandomCropPair", "MakeLRDepth", "RandomFlipTranspose", "PackGDSRInputs",
+]

@@ -1,0 +1,129 @@
+"""Common base of the GDSR datasets: file listing in subclasses, loading + pipeline here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from mmengine.dataset import BaseDataset
+from PIL import Image
+
+from xmodal.registry import TRANSFORMS
+
+from .paths import resolve_gdsr_root
+from .protocol import check_scale
+
+__all__ = ["BaseGDSRDataset", "default_test_pipeline", "default_train_pipeline",
+           "read_rgb", "read_depth_png"]
+
+
+def default_test_pipeline() -> list[dict]:
+    """The protocol's test pipeline: mod-crop, PIL-bicubic LR, HR min-max, pack."""
+    return [dict(type="ModCrop"), dict(type="MakeLRDepth"), dict(type="PackGDSRInputs")]
+
+
+def default_train_pipeline(crop_size: int = 256) -> list[dict]:
+    """The official D2A2 training pipeline: random crop, LR from the crop, flips/transpose."""
+    return [dict(type="RandomCropPair", size=crop_size), dict(type="MakeLRDepth"),
+            dict(type="RandomFlipTranspose"), dict(type="PackGDSRInputs")]
+
+
+def read_rgb(path: str | Path) -> np.ndarray:
+    """Decode an RGB guide with Pillow (JPEG/PNG) -> uint8 (H, W, 3), RGB order."""
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGB"), dtype=np.uint8).copy()
+
+
+def read_depth_png(path: str | Path) -> np.ndarray:
+    """Decode an 8- or 16-bit single-channel depth PNG with Pillow -> float32 (H, W), file units.
+
+    Raises:
+        ValueError: if the PNG is not single-channel (modes L, I;16, I).
+    """
+    with Image.open(path) as img:
+        if img.mode not in ("L", "I;16", "I;16B", "I"):
+            raise ValueError(f"depth PNG {path} has mode {img.mode}; expected L, I;16 or I")
+        return np.asarray(img).astype(np.float32)
+
+
+class BaseGDSRDataset(BaseDataset):
+    """Base of the xmodal GDSR datasets (mmengine ``BaseDataset``).
+
+    Subclasses set the class attributes and implement ``load_data_list`` (one dict
+    per pair with at least ``img_name``) and ``load_pair`` (-> uint8 RGB guide
+    (H, W, 3), float32 depth (H, W) in file units). Items go through ``pipeline``
+    (default: the protocol's test pipeline for ``split='test'``, the official
+    D2A2 training pipeline for ``split='train'``) and end as the xmodal data
+    contract (:class:`~xmodal.datasets.transforms.PackGDSRInputs`).
+
+    Args:
+        data_root: dataset folder; ``None`` resolves ``gdsr/<default_dirs[i]>``
+            through :mod:`xmodal.datasets.paths`.
+        scale: up-sampling factor, 4, 8 or 16.
+        split: ``'train'`` or ``'test'`` (test-only datasets accept ``'test'``).
+        pipeline: transform configs (built from ``xmodal.registry.TRANSFORMS``) or
+            callables; ``None`` for the default of the split.
+        test_mode: mmengine flag (no re-fetch on ``None``); defaults to ``split == 'test'``.
+        **kwargs: passed to ``mmengine.dataset.BaseDataset`` (``indices``, ``lazy_init``...).
+
+    Raises:
+        ValueError: on a wrong ``scale`` or ``split``.
+        FileNotFoundError: if the root or its files are missing.
+    """
+
+    dataset_name: str = ""
+    default_dirs: tuple[str, ...] = ()
+    layout: str = ""
+    splits: tuple[str, ...] = ("test",)
+    unit_scale: float = 1.0
+    unit: str = "8bit"
+    border: int = 0
+
+    def __init__(
+        self,
+        data_root: str | Path | None = None,
+        scale: int = 4,
+        split: str = "test",
+        pipeline: Sequence[dict | Callable] | None = None,
+        test_mode: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.scale = check_scale(scale)
+        if split not in self.splits:
+            raise ValueError(f"{type(self).__name__}: split must be one of {self.splits}, "
+                             f"got {split!r}")
+        self.split = split
+        if data_root is None:
+            data_root = resolve_gdsr_root(list(self.default_dirs), self.layout)
+        data_root = Path(data_root)
+        if not data_root.is_dir():
+            raise FileNotFoundError(
+                f"{type(self).__name__}: data_root {data_root} does not exist. "
+                f"Expected layout: {self.layout}"
+            )
+        if pipeline is None:
+            pipeline = default_test_pipeline() if split == "test" else default_train_pipeline()
+        built = [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline]
+        if test_mode is None:
+            test_mode = split == "test"
+        super().__init__(data_root=str(data_root), pipeline=built, test_mode=test_mode,
+                         metainfo=dict(unit_scale=self.unit_scale, border=self.border),
+                         **kwargs)
+
+    def load_pair(self, info: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Read one pair -> (uint8 RGB guide (H, W, 3), float32 depth (H, W), file units)."""
+        raise NotImplementedError
+
+    def prepare_data(self, idx: int) -> Any:
+        """Load pair ``idx``, add the protocol metainfo and run the pipeline."""
+        info = self.get_data_info(idx)
+        guide, depth = self.load_pair(info)
+        if guide.shape[:2] != depth.shape:
+            raise ValueError(f"{type(self).__name__}: guide {guide.shape} and depth "
+                             f"{depth.shape} of {info['img_name']} differ in size")
+        results = dict(info, guide=guide, hr_depth=depth, scale=self.scale,
+                       unit_scale=self.unit_scale, unit=self.unit, border=self.border,
+                       dataset=self.dataset_name)
+        return self.pipeline(results)

@@ -1,0 +1,236 @@
+"""Data transforms of the GDSR pipelines (registered in ``xmodal.registry.TRANSFORMS``).
+
+A pipeline is a list of callables ``results: dict -> dict`` (mmengine
+``Compose``). Keys used:
+
+- ``guide``: uint8 RGB guide, numpy (H, W, 3);
+- ``hr_depth``: HR depth, float32 numpy (H, W), file units (metres, mm, 8-bit);
+- ``scale``: int; ``depth_min`` / ``depth_max``: HR min/max (file units);
+- ``gt_depth`` / ``lr_depth``: normalised float32 numpy (H, W) / (H // s, W // s);
+- metainfo keys copied by :class:`PackGDSRInputs` (``unit_scale``, ``unit``,
+  ``border``, ``img_name``, ``dataset``).
+
+Test pipeline: ``ModCrop -> MakeLRDepth -> PackGDSRInputs``.
+Train pipeline (official D2A2 loaders): ``RandomCropPair(256) -> MakeLRDepth ->
+RandomFlipTranspose -> PackGDSRInputs``: the LR is made from the crop and both
+are normalised with the **crop's** HR min/max, as the official D2A2 NYUv2
+loader does. Random numbers come from numpy's global generator
+(``np.random``), which mmengine seeds (``randomness=dict(seed=...)``) and
+re-seeds per dataloader worker, so runs are reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from mmengine.structures import BaseDataElement
+
+from xmodal.registry import TRANSFORMS
+
+from .protocol import make_lr_bicubic, minmax_normalise, mod_crop
+
+__all__ = ["ModCrop", "RandomCropPair", "MakeLRDepth", "RandomFlipTranspose", "PackGDSRInputs"]
+
+_META_KEYS = ("depth_min", "depth_max", "scale", "unit_scale", "unit", "border", "img_name",
+              "dataset")
+
+
+def _require(results: dict, keys: tuple[str, ...], who: str) -> None:
+    missing = [k for k in keys if k not in results]
+    if missing:
+        raise KeyError(f"{who}: results lack {missing} (have {sorted(results)})")
+
+
+@TRANSFORMS.register_module()
+class ModCrop:
+    """Crop ``guide`` and ``hr_depth`` to multiples of ``results['scale']`` (top-left kept).
+
+    Test-time step of the protocol (:func:`xmodal.datasets.protocol.mod_crop`).
+
+    Raises:
+        KeyError: if ``hr_depth`` or ``scale`` is missing.
+        ValueError: if guide and depth sizes differ.
+    """
+
+    def __call__(self, results: dict) -> dict:
+        _require(results, ("hr_depth", "scale"), "ModCrop")
+        s = int(results["scale"])
+        if "guide" in results and results["guide"].shape[:2] != results["hr_depth"].shape:
+            raise ValueError(
+                f"ModCrop: guide {results['guide'].shape[:2]} and hr_depth "
+                f"{results['hr_depth'].shape} differ in size"
+            )
+        results["hr_depth"] = mod_crop(results["hr_depth"], s)
+        if "guide" in results:
+            results["guide"] = mod_crop(results["guide"], s)
+        return results
+
+    def __repr__(self) -> str:
+        return "ModCrop()"
+
+
+@TRANSFORMS.register_module()
+class RandomCropPair:
+    """Random ``size`` x ``size`` crop, at the same place, of ``guide`` and ``hr_depth``.
+
+    Args:
+        size: crop side in pixels (official D2A2: 256); must be a multiple of the scale.
+
+    Raises:
+        ValueError: if ``size`` is not a positive integer, is not a multiple of
+            ``results['scale']``, or the image is smaller than ``size``.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"size must be a positive integer, got {size!r}")
+        self.size = size
+
+    def __call__(self, results: dict) -> dict:
+        _require(results, ("hr_depth", "scale"), "RandomCropPair")
+        if self.size % int(results["scale"]):
+            raise ValueError(
+                f"RandomCropPair: size {self.size} is not a multiple of scale {results['scale']}"
+            )
+        h, w = results["hr_depth"].shape
+        if h < self.size or w < self.size:
+            raise ValueError(f"RandomCropPair: image {h}x{w} smaller than crop size {self.size}")
+        y0 = int(np.random.randint(0, h - self.size + 1))
+        x0 = int(np.random.randint(0, w - self.size + 1))
+        for key in ("hr_depth", "guide"):
+            if key in results:
+                results[key] = results[key][y0 : y0 + self.size, x0 : x0 + self.size]
+        results["crop_top_left"] = (y0, x0)
+        return results
+
+    def __repr__(self) -> str:
+        return f"RandomCropPair(size={self.size})"
+
+
+@TRANSFORMS.register_module()
+class MakeLRDepth:
+    """Make the LR depth by PIL bicubic and min-max normalise HR and LR with the HR min/max.
+
+    Sets ``depth_min``/``depth_max`` (min/max of the current ``hr_depth``: the whole
+    mod-cropped image at test time, the crop in training), ``gt_depth`` and
+    ``lr_depth`` (both float32, normalised). Zeros are kept (no mask).
+
+    Raises:
+        KeyError: if ``hr_depth`` or ``scale`` is missing.
+        ValueError: if the HR size is not a multiple of the scale (use ``ModCrop``)
+            or the HR depth is constant.
+    """
+
+    def __call__(self, results: dict) -> dict:
+        _require(results, ("hr_depth", "scale"), "MakeLRDepth")
+        hr = np.ascontiguousarray(results["hr_depth"], dtype=np.float32)
+        s = int(results["scale"])
+        if hr.shape[0] % s or hr.shape[1] % s:
+            raise ValueError(
+                f"MakeLRDepth: HR size {hr.shape} is not a multiple of scale {s}; "
+                "put ModCrop or RandomCropPair first"
+            )
+        lr = make_lr_bicubic(hr, s)
+        dmin, dmax = float(hr.min()), float(hr.max())
+        results["depth_min"], results["depth_max"] = dmin, dmax
+        results["gt_depth"] = minmax_normalise(hr, dmin, dmax)
+        results["lr_depth"] = minmax_normalise(lr, dmin, dmax)
+        return results
+
+    def __repr__(self) -> str:
+        return "MakeLRDepth()"
+
+
+@TRANSFORMS.register_module()
+class RandomFlipTranspose:
+    """Random horizontal flip, vertical flip and transpose, identical for every image key.
+
+    Applied, each with its own probability and in this order, to whichever of
+    ``guide``, ``hr_depth``, ``gt_depth``, ``lr_depth`` are present (the official
+    D2A2 ``augment_info``: flip W, flip H, swap H and W).
+
+    Args:
+        hflip_prob: probability of flipping left-right.
+        vflip_prob: probability of flipping up-down.
+        transpose_prob: probability of swapping the H and W axes.
+
+    Raises:
+        ValueError: if a probability is outside [0, 1].
+    """
+
+    keys = ("guide", "hr_depth", "gt_depth", "lr_depth")
+
+    def __init__(
+        self, hflip_prob: float = 0.5, vflip_prob: float = 0.5, transpose_prob: float = 0.5
+    ) -> None:
+        for name, p in (("hflip_prob", hflip_prob), ("vflip_prob", vflip_prob),
+                        ("transpose_prob", transpose_prob)):
+            if not 0.0 <= float(p) <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {p!r}")
+        self.hflip_prob = float(hflip_prob)
+        self.vflip_prob = float(vflip_prob)
+        self.transpose_prob = float(transpose_prob)
+
+    def __call__(self, results: dict) -> dict:
+        hflip = bool(np.random.rand() < self.hflip_prob)
+        vflip = bool(np.random.rand() < self.vflip_prob)
+        transpose = bool(np.random.rand() < self.transpose_prob)
+        for key in self.keys:
+            if key not in results:
+                continue
+            x = results[key]
+            if hflip:
+                x = x[:, ::-1]
+            if vflip:
+                x = x[::-1]
+            if transpose:
+                x = np.swapaxes(x, 0, 1)
+            results[key] = np.ascontiguousarray(x)
+        results["flip"] = (hflip, vflip, transpose)
+        return results
+
+    def __repr__(self) -> str:
+        return (f"RandomFlipTranspose(hflip_prob={self.hflip_prob}, "
+                f"vflip_prob={self.vflip_prob}, transpose_prob={self.transpose_prob})")
+
+
+@TRANSFORMS.register_module()
+class PackGDSRInputs:
+    """Pack the results into the xmodal GDSR data contract.
+
+    Returns:
+        ``{'inputs': {'guide': FloatTensor (3, H, W) in [0, 1], RGB,
+        'lr': FloatTensor (1, H // s, W // s) normalised},
+        'data_samples': BaseDataElement(gt_depth=FloatTensor (1, H, W) normalised,
+        metainfo=depth_min, depth_max (file units), scale, unit_scale, unit, border,
+        img_name, dataset)}``.
+
+    Raises:
+        KeyError: if a required key is missing (run ``MakeLRDepth`` first).
+        TypeError: if the guide is not uint8.
+        ValueError: if the guide is not (H, W, 3) of the HR size, or LR x scale != HR.
+    """
+
+    def __call__(self, results: dict) -> dict:
+        _require(results, ("guide", "gt_depth", "lr_depth") + _META_KEYS, "PackGDSRInputs")
+        guide, gt, lr = results["guide"], results["gt_depth"], results["lr_depth"]
+        s = int(results["scale"])
+        if guide.ndim != 3 or guide.shape[2] != 3 or guide.shape[:2] != gt.shape:
+            raise ValueError(f"PackGDSRInputs: guide {guide.shape} must be (H, W, 3) with "
+                             f"(H, W) = gt {gt.shape}")
+        if (lr.shape[0] * s, lr.shape[1] * s) != gt.shape:
+            raise ValueError(f"PackGDSRInputs: lr {lr.shape} x scale {s} != gt {gt.shape}")
+        if guide.dtype != np.uint8:
+            raise TypeError(f"PackGDSRInputs: guide must be uint8 RGB, got {guide.dtype}")
+        guide_t = torch.from_numpy(np.ascontiguousarray(guide.transpose(2, 0, 1))).float() / 255.0
+        metainfo = {k: results[k] for k in _META_KEYS}
+        metainfo["scale"] = s
+        sample = BaseDataElement(
+            gt_depth=torch.from_numpy(np.ascontiguousarray(gt, dtype=np.float32))[None],
+            metainfo=metainfo,
+        )
+        lr_t = torch.from_numpy(np.ascontiguousarray(lr, dtype=np.float32))[None]
+        return {"inputs": {"guide": guide_t, "lr": lr_t}, "data_samples": sample}
+
+    def __repr__(self) -> str:
+        return "PackGDSRInputs()"
