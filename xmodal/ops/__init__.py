@@ -7,11 +7,13 @@ from .modulated_deform_conv import (
     modulated_deform_conv2d,
     resolve_backend,
 )
+from .native_deform_conv import native_modulated_deform_conv2d
 
 __all__ = [
     "Backend",
     "available_backends",
     "mmcv_ops_available",
     "modulated_deform_conv2d",
+    "native_modulated_deform_conv2d",
     "resolve_backend",
 ]

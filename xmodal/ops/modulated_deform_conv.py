@@ -8,6 +8,12 @@ interchangeable:
 
 * ``'torchvision'``: :func:`torchvision.ops.deform_conv2d` (CPU and CUDA, no build).
 * ``'mmcv'``: :func:`mmcv.ops.modulated_deform_conv2d` (needs mmcv built with ops).
+* ``'native'``: pure PyTorch, ``grid_sample`` + one matmul
+  (:func:`xmodal.ops.native_deform_conv.native_modulated_deform_conv2d`), equal to
+  torchvision to float rounding in outputs and gradients; chunked over output rows.
+* ``'auto'``: mmcv's op for CUDA tensors when mmcv ops import, else torchvision
+  on CUDA; ``'native'`` on CPU, where it is several times faster than
+  torchvision's CPU kernel (``benchmarks/bench_dcn.py``).
 
 Layout (checked against both libraries' sources and measured equal on CUDA, see
 ``shared/TOOLCHAIN.md``): offsets ``(B, 2 * G * kh * kw, H_out, W_out)`` hold, for
@@ -27,6 +33,8 @@ from torch import Tensor
 from torch.nn.modules.utils import _pair
 from torchvision.ops import deform_conv2d as _tv_deform_conv2d
 
+from .native_deform_conv import native_modulated_deform_conv2d
+
 __all__ = [
     "Backend",
     "available_backends",
@@ -35,8 +43,8 @@ __all__ = [
     "resolve_backend",
 ]
 
-Backend = Literal["auto", "torchvision", "mmcv"]
-_BACKENDS = ("auto", "torchvision", "mmcv")
+Backend = Literal["auto", "torchvision", "mmcv", "native"]
+_BACKENDS = ("auto", "torchvision", "mmcv", "native")
 
 
 def mmcv_ops_available() -> bool:
@@ -55,8 +63,8 @@ def mmcv_ops_available() -> bool:
 
 
 def available_backends() -> list[str]:
-    """List the concrete backends usable in this environment (``'torchvision'`` always)."""
-    names = ["torchvision"]
+    """List the concrete backends usable here (``'torchvision'`` and ``'native'`` always)."""
+    names = ["torchvision", "native"]
     if mmcv_ops_available():
         names.append("mmcv")
     return names
@@ -66,17 +74,22 @@ def resolve_backend(backend: str, x: Tensor) -> str:
     """Pick the concrete backend for input ``x``.
 
     ``'auto'`` prefers mmcv's CUDA op when mmcv ops are importable and ``x`` is
-    on CUDA, otherwise torchvision. An explicit backend is returned unchanged
-    after checking that it exists.
+    on CUDA, torchvision for other CUDA tensors, and ``'native'`` off CUDA (on
+    CPU it beats torchvision's kernel several times over, forward and backward;
+    measured by ``benchmarks/bench_dcn.py``). An explicit backend is returned
+    unchanged after checking that it exists.
 
     Raises:
-        ValueError: ``backend`` is not one of ``'auto'``, ``'torchvision'``, ``'mmcv'``.
+        ValueError: ``backend`` is not one of ``'auto'``, ``'torchvision'``,
+            ``'mmcv'``, ``'native'``.
         RuntimeError: ``'mmcv'`` was asked for but mmcv ops cannot be imported.
     """
     if backend not in _BACKENDS:
         raise ValueError(f"backend must be one of {_BACKENDS}, got {backend!r}")
     if backend == "auto":
-        return "mmcv" if (x.is_cuda and mmcv_ops_available()) else "torchvision"
+        if not x.is_cuda:
+            return "native"
+        return "mmcv" if mmcv_ops_available() else "torchvision"
     if backend == "mmcv" and not mmcv_ops_available():
         raise RuntimeError(
             "backend='mmcv' needs mmcv built with ops (mmcv.ops.modulated_deform_conv2d "
@@ -141,7 +154,8 @@ def modulated_deform_conv2d(
         bias: (C_out,) or None.
         stride, padding, dilation: as in :func:`torch.nn.functional.conv2d`.
         deform_groups: G, the number of deformable groups (offset groups).
-        backend: ``'auto'``, ``'torchvision'`` or ``'mmcv'`` (see module docstring).
+        backend: ``'auto'``, ``'torchvision'``, ``'mmcv'`` or ``'native'`` (see the
+            module docstring).
 
     Returns:
         (B, C_out, H_out, W_out) tensor, dtype of ``input``.
@@ -158,6 +172,10 @@ def modulated_deform_conv2d(
         return _mmcv_mdcn(
             input, offset, mask, weight, bias, _pair(stride), _pair(padding),
             _pair(dilation), 1, deform_groups,
+        )
+    if name == "native":
+        return native_modulated_deform_conv2d(
+            input, offset, mask, weight, bias, stride, padding, dilation, deform_groups
         )
     return _tv_deform_conv2d(
         input, offset, weight, bias, stride=_pair(stride), padding=_pair(padding),

@@ -1,0 +1,163 @@
+"""Modulated deformable convolution (DCNv2) in pure PyTorch: ``grid_sample`` + one matmul.
+
+DCNv2: Zhu et al., "Deformable ConvNets v2: More Deformable, Better Results",
+CVPR 2019, eq. (3): ``y(p) = sum_k w_k * x(p + p_k + dp_k) * dm_k``.
+
+Formulation: for every deformable group the ``kh * kw`` sampling positions of all
+output pixels are turned into one sampling grid, the group's ``C_in / G``
+channels are read with :func:`torch.nn.functional.grid_sample` (bilinear,
+``padding_mode='zeros'``, ``align_corners=False``), multiplied by the masks, and
+the resulting columns ``(B, C_in * kh * kw, L)`` meet the weight in one matmul.
+The columns are laid out exactly as the flattened weight ``(C_out, C_in, kh, kw)``,
+so no permute is needed. Everything is differentiable by autograd (input,
+offset, mask, weight, bias) and runs on any device ``grid_sample`` supports.
+
+Boundary semantics equal torchvision's ``deform_conv2d`` (``bilinear_interpolate``
+in ``torchvision/csrc/ops/cpu/deform_conv2d_kernel.cpp``): a sample at
+``(y, x)`` with ``y <= -1``, ``y >= H``, ``x <= -1`` or ``x >= W`` reads zero, and
+a sample whose bilinear corners are partly outside sums the inside corners only
+(outside corners count as zero). That is bilinear interpolation of the input
+zero-padded to infinity, which is what ``grid_sample(..., padding_mode='zeros')``
+computes; pixel ``u`` maps to the normalised coordinate ``(2 * u + 1) / W - 1``
+under ``align_corners=False``.
+
+Memory: the columns hold ``B * C_in * kh * kw * H_out * W_out`` values (700 MB in
+fp32 for 64 channels, 3x3, 480x640). Without autograd the output rows are
+processed in chunks of at most ``max_columns`` column values, so the peak stays
+near one chunk (16 M values, 64 MB fp32, by default); small chunks are also
+faster on CPU (they stay in cache). With autograd every chunk's samples and
+columns are kept for the backward pass, so training memory is about twice the
+full columns (torchvision's CPU op keeps none but recomputes them).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+from torch.nn.modules.utils import _pair
+
+__all__ = ["native_modulated_deform_conv2d"]
+
+# 2**24 column values = 64 MB in fp32; measured near the fastest chunk on 2 CPU cores
+# (64 channels, 3x3, 480x640: ~28 output rows per chunk).
+_DEFAULT_MAX_COLUMNS = 1 << 24
+
+
+def _kernel_offsets(
+    kh: int, kw: int, dilation: tuple[int, int], dtype: torch.dtype, device: torch.device
+) -> tuple[Tensor, Tensor]:
+    """Row and column displacement of each kernel point, row-major: two (kh * kw,) tensors."""
+    ky = torch.arange(kh, dtype=dtype, device=device) * dilation[0]
+    kx = torch.arange(kw, dtype=dtype, device=device) * dilation[1]
+    return ky.repeat_interleave(kw), kx.repeat(kh)
+
+
+def _sample_columns(
+    input: Tensor,
+    offset: Tensor,
+    mask: Tensor,
+    rows: tuple[int, int],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+    deform_groups: int,
+) -> Tensor:
+    """Masked bilinear samples for output rows ``rows``: (B, C_in * kh * kw, n * W_out)."""
+    b, c, h, w = input.shape
+    g, (kh, kw) = deform_groups, kernel
+    kk = kh * kw
+    r0, r1 = rows
+    n, w_out = r1 - r0, offset.shape[-1]
+    dtype, device = input.dtype, input.device
+
+    off = offset[:, :, r0:r1].reshape(b, g, kk, 2, n, w_out)
+    ky, kx = _kernel_offsets(kh, kw, dilation, dtype, device)
+    oy = torch.arange(r0, r1, dtype=dtype, device=device) * stride[0] - padding[0]
+    ox = torch.arange(w_out, dtype=dtype, device=device) * stride[1] - padding[1]
+    # Absolute sampling positions in pixels, as torchvision computes them
+    # ((out_y * stride - pad) + i * dilation + offset), then normalised for
+    # align_corners=False: u -> (2u + 1) / size - 1.
+    y = off[:, :, :, 0] + (ky[:, None, None] + oy[None, :, None])
+    x = off[:, :, :, 1] + (kx[:, None, None] + ox[None, None, :])
+    grid = torch.stack(((2 * x + 1) / w - 1, (2 * y + 1) / h - 1), dim=-1)
+    sampled = F.grid_sample(
+        input.reshape(b * g, c // g, h, w),
+        grid.reshape(b * g, kk * n, w_out, 2),
+        mode="bilinear",
+        padding_mode="zeros",
+        align_corners=False,
+    )  # (B * G, C_in / G, kk * n, W_out)
+    m = mask[:, :, r0:r1].reshape(b, g, 1, kk, n * w_out)
+    return (sampled.reshape(b, g, c // g, kk, n * w_out) * m).reshape(b, c * kk, n * w_out)
+
+
+def native_modulated_deform_conv2d(
+    input: Tensor,
+    offset: Tensor,
+    mask: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+    deform_groups: int = 1,
+    max_columns: int | None = None,
+) -> Tensor:
+    """Modulated deformable 2-D convolution (DCNv2) with ``grid_sample`` and a matmul.
+
+    Same arguments, layout and results as :func:`torchvision.ops.deform_conv2d`
+    called with ``mask`` (see :mod:`xmodal.ops.modulated_deform_conv` for the
+    offset / mask layout). Shapes are assumed checked by the caller
+    (:func:`xmodal.ops.modulated_deform_conv2d`).
+
+    Args:
+        input: (B, C_in, H, W) float features.
+        offset: (B, 2 * G * kh * kw, H_out, W_out) offsets in pixels, ``(dy, dx)``
+            interleaved per kernel point per deformable group.
+        mask: (B, G * kh * kw, H_out, W_out) modulation (plain multiplier).
+        weight: (C_out, C_in, kh, kw).
+        bias: (C_out,) or None.
+        stride, padding, dilation: as in :func:`torch.nn.functional.conv2d`.
+        deform_groups: G; ``C_in`` must be divisible by it.
+        max_columns: the most column values computed at once (chunked over
+            output rows; at least one row per chunk). ``None`` uses 2**24
+            (64 MB fp32). Bounds the peak memory only without autograd.
+
+    Returns:
+        (B, C_out, H_out, W_out), dtype of ``input``.
+
+    Raises:
+        ValueError: ``max_columns`` is not positive.
+
+    Example:
+        >>> x = torch.randn(1, 8, 5, 6)
+        >>> off, m = torch.zeros(1, 2 * 2 * 9, 5, 6), torch.ones(1, 2 * 9, 5, 6)
+        >>> w = torch.randn(4, 8, 3, 3)
+        >>> y = native_modulated_deform_conv2d(x, off, m, w, padding=1, deform_groups=2)
+        >>> torch.allclose(y, torch.nn.functional.conv2d(x, w, padding=1), atol=1e-5)
+        True
+    """
+    if max_columns is not None and max_columns <= 0:
+        raise ValueError(f"max_columns must be a positive int or None, got {max_columns}")
+    stride, padding, dilation = _pair(stride), _pair(padding), _pair(dilation)
+    c_out, c_in, kh, kw = weight.shape
+    b, h_out, w_out = offset.shape[0], offset.shape[-2], offset.shape[-1]
+    w2d = weight.reshape(c_out, c_in * kh * kw)
+
+    per_row = b * c_in * kh * kw * w_out
+    rows_per_chunk = max(1, (max_columns or _DEFAULT_MAX_COLUMNS) // max(per_row, 1))
+
+    outs = []
+    for r0 in range(0, h_out, rows_per_chunk):
+        r1 = min(h_out, r0 + rows_per_chunk)
+        cols = _sample_columns(
+            input, offset, mask, (r0, r1), (kh, kw), stride, padding, dilation, deform_groups
+        )
+        outs.append(torch.matmul(w2d, cols))  # (B, C_out, n * W_out)
+    out = outs[0] if len(outs) == 1 else torch.cat(outs, dim=-1)
+    out = out.reshape(b, c_out, h_out, w_out)
+    if bias is not None:
+        out = out + bias.reshape(1, c_out, 1, 1)
+    return out
