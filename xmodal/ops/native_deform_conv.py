@@ -76,21 +76,34 @@ def _sample_columns(
     ky, kx = _kernel_offsets(kh, kw, dilation, dtype, device)
     oy = torch.arange(r0, r1, dtype=dtype, device=device) * stride[0] - padding[0]
     ox = torch.arange(w_out, dtype=dtype, device=device) * stride[1] - padding[1]
-    # Absolute sampling positions in pixels, as torchvision computes them
-    # ((out_y * stride - pad) + i * dilation + offset), then normalised for
-    # align_corners=False: u -> (2u + 1) / size - 1.
-    y = off[:, :, :, 0] + (ky[:, None, None] + oy[None, :, None])
-    x = off[:, :, :, 1] + (kx[:, None, None] + ox[None, None, :])
-    grid = torch.stack(((2 * x + 1) / w - 1, (2 * y + 1) / h - 1), dim=-1)
+    # Sampling position u = (out * stride - pad) + i * dilation + offset (pixels, as
+    # torchvision computes it), normalised for align_corners=False: (2u + 1) / size - 1
+    # = offset * (2 / size) + base, with the small base tensors computed first.
+    base_y = (2 * (ky[:, None, None] + oy[None, :, None]) + 1) / h - 1  # (kk, n, 1)
+    base_x = (2 * (kx[:, None, None] + ox[None, None, :]) + 1) / w - 1  # (kk, 1, W_out)
+    grid = torch.empty(b, g, kk, n, w_out, 2, dtype=dtype, device=device)
+    if torch.is_grad_enabled() and off.requires_grad:
+        grid = torch.stack(
+            (torch.add(base_x, off[:, :, :, 1], alpha=2 / w),
+             torch.add(base_y, off[:, :, :, 0], alpha=2 / h)),
+            dim=-1,
+        )
+    else:  # write both coordinates straight into the grid, no temporaries
+        torch.add(base_x, off[:, :, :, 1], alpha=2 / w, out=grid[..., 0])
+        torch.add(base_y, off[:, :, :, 0], alpha=2 / h, out=grid[..., 1])
     sampled = F.grid_sample(
         input.reshape(b * g, c // g, h, w),
         grid.reshape(b * g, kk * n, w_out, 2),
         mode="bilinear",
         padding_mode="zeros",
         align_corners=False,
-    )  # (B * G, C_in / G, kk * n, W_out)
+    ).reshape(b, g, c // g, kk, n * w_out)  # (B, G, C_in / G, kk, n * W_out)
     m = mask[:, :, r0:r1].reshape(b, g, 1, kk, n * w_out)
-    return (sampled.reshape(b, g, c // g, kk, n * w_out) * m).reshape(b, c * kk, n * w_out)
+    if torch.is_grad_enabled() and (m.requires_grad or sampled.requires_grad):
+        sampled = sampled * m
+    else:
+        sampled.mul_(m)  # in place: one buffer less, stays in cache
+    return sampled.reshape(b, c * kk, n * w_out)
 
 
 def native_modulated_deform_conv2d(
@@ -155,9 +168,9 @@ def native_modulated_deform_conv2d(
         cols = _sample_columns(
             input, offset, mask, (r0, r1), (kh, kw), stride, padding, dilation, deform_groups
         )
-        outs.append(torch.matmul(w2d, cols))  # (B, C_out, n * W_out)
+        if bias is None:
+            outs.append(torch.matmul(w2d, cols))  # (B, C_out, n * W_out)
+        else:
+            outs.append(torch.baddbmm(bias.reshape(1, c_out, 1), w2d.expand(b, -1, -1), cols))
     out = outs[0] if len(outs) == 1 else torch.cat(outs, dim=-1)
-    out = out.reshape(b, c_out, h_out, w_out)
-    if bias is not None:
-        out = out + bias.reshape(1, c_out, 1, 1)
-    return out
+    return out.reshape(b, c_out, h_out, w_out)
