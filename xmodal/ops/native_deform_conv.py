@@ -24,8 +24,8 @@ under ``align_corners=False``.
 Memory: the columns hold ``B * C_in * kh * kw * H_out * W_out`` values (700 MB in
 fp32 for 64 channels, 3x3, 480x640). Without autograd the output rows are
 processed in chunks of at most ``max_columns`` column values, so the peak stays
-near one chunk (16 M values, 64 MB fp32, by default); small chunks are also
-faster on CPU (they stay in cache). With autograd every chunk's samples and
+near one chunk (16 M values, 64 MB fp32, by default); moderate chunks are also
+faster on CPU than one big one. With autograd every chunk's samples and
 columns are kept for the backward pass, so training memory is about twice the
 full columns (torchvision's CPU op keeps none but recomputes them).
 """
@@ -39,9 +39,12 @@ from torch.nn.modules.utils import _pair
 
 __all__ = ["native_modulated_deform_conv2d"]
 
-# 2**24 column values = 64 MB in fp32; measured near the fastest chunk on 2 CPU cores
-# (64 channels, 3x3, 480x640: ~28 output rows per chunk).
+# Chunk sizes in column values, measured near the fastest on 2 CPU cores for 64 channels,
+# 3x3, 480x640: 2**24 (64 MB fp32, ~28 rows) for inference; with autograd bigger chunks
+# are faster (every chunk's backward zero-fills and accumulates a full-size input
+# gradient) and do not change the memory kept for backward, so 2**26 (256 MB fp32).
 _DEFAULT_MAX_COLUMNS = 1 << 24
+_DEFAULT_MAX_COLUMNS_GRAD = 1 << 26
 
 
 def _kernel_offsets(
@@ -136,7 +139,8 @@ def native_modulated_deform_conv2d(
         deform_groups: G; ``C_in`` must be divisible by it.
         max_columns: the most column values computed at once (chunked over
             output rows; at least one row per chunk). ``None`` uses 2**24
-            (64 MB fp32). Bounds the peak memory only without autograd.
+            (64 MB fp32) without autograd, 2**26 with it. Bounds the peak memory
+            only without autograd.
 
     Returns:
         (B, C_out, H_out, W_out), dtype of ``input``.
@@ -159,8 +163,13 @@ def native_modulated_deform_conv2d(
     b, h_out, w_out = offset.shape[0], offset.shape[-2], offset.shape[-1]
     w2d = weight.reshape(c_out, c_in * kh * kw)
 
+    if max_columns is None:
+        needs_grad = torch.is_grad_enabled() and any(
+            t is not None and t.requires_grad for t in (input, offset, mask, weight, bias)
+        )
+        max_columns = _DEFAULT_MAX_COLUMNS_GRAD if needs_grad else _DEFAULT_MAX_COLUMNS
     per_row = b * c_in * kh * kw * w_out
-    rows_per_chunk = max(1, (max_columns or _DEFAULT_MAX_COLUMNS) // max(per_row, 1))
+    rows_per_chunk = max(1, max_columns // max(per_row, 1))
 
     outs = []
     for r0 in range(0, h_out, rows_per_chunk):
