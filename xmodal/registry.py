@@ -12,35 +12,60 @@ imports them the first time a registry is used to build something, so
 works without importing ``xmodal.align`` first.
 """
 
-from mmengine.registry import DATASETS as MMENGINE_DATASETS
-from mmengine.registry import METRICS as MMENGINE_METRICS
-from mmengine.registry import MODELS as MMENGINE_MODELS
-from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
+from mmengine import registry as _mm
 from mmengine.registry import Registry
 
-__all__ = ["MODELS", "DATASETS", "TRANSFORMS", "METRICS"]
+__all__ = [
+    "MODELS", "DATASETS", "TRANSFORMS", "METRICS", "RUNNERS", "RUNNER_CONSTRUCTORS",
+    "LOOPS", "HOOKS", "LOG_PROCESSORS", "OPTIMIZERS", "OPTIM_WRAPPERS",
+    "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "DATA_SAMPLERS", "EVALUATOR",
+    "VISUALIZERS", "VISBACKENDS", "WEIGHT_INITIALIZERS", "MODEL_WRAPPERS", "FUNCTIONS",
+]
 
 MODELS = Registry(
     "model",
-    parent=MMENGINE_MODELS,
+    parent=_mm.MODELS,
     scope="xmodal",
     locations=["xmodal.align", "xmodal.fuse", "xmodal.models", "xmodal.refine"],
 )
 DATASETS = Registry(
     "dataset",
-    parent=MMENGINE_DATASETS,
+    parent=_mm.DATASETS,
     scope="xmodal",
     locations=["xmodal.datasets"],
 )
 TRANSFORMS = Registry(
     "transform",
-    parent=MMENGINE_TRANSFORMS,
+    parent=_mm.TRANSFORMS,
     scope="xmodal",
     locations=["xmodal.datasets"],
 )
 METRICS = Registry(
     "metric",
-    parent=MMENGINE_METRICS,
+    parent=_mm.METRICS,
     scope="xmodal",
     locations=["xmodal.evaluation"],
 )
+
+# Plain children of the remaining mmengine roots, so that a config with
+# default_scope='xmodal' finds mmengine's loops, hooks, samplers, optimisers...
+# through the xmodal scope (without mmengine's "failed to search registry" warnings).
+RUNNERS = Registry("runner", parent=_mm.RUNNERS, scope="xmodal")
+RUNNER_CONSTRUCTORS = Registry(
+    "runner constructor", parent=_mm.RUNNER_CONSTRUCTORS, scope="xmodal")
+LOOPS = Registry("loop", parent=_mm.LOOPS, scope="xmodal")
+HOOKS = Registry("hook", parent=_mm.HOOKS, scope="xmodal")
+LOG_PROCESSORS = Registry("log_processor", parent=_mm.LOG_PROCESSORS, scope="xmodal")
+OPTIMIZERS = Registry("optimizer", parent=_mm.OPTIMIZERS, scope="xmodal")
+OPTIM_WRAPPERS = Registry("optim_wrapper", parent=_mm.OPTIM_WRAPPERS, scope="xmodal")
+OPTIM_WRAPPER_CONSTRUCTORS = Registry(
+    "optimizer wrapper constructor", parent=_mm.OPTIM_WRAPPER_CONSTRUCTORS, scope="xmodal")
+PARAM_SCHEDULERS = Registry("parameter scheduler", parent=_mm.PARAM_SCHEDULERS, scope="xmodal")
+DATA_SAMPLERS = Registry("data sampler", parent=_mm.DATA_SAMPLERS, scope="xmodal")
+EVALUATOR = Registry("evaluator", parent=_mm.EVALUATOR, scope="xmodal")
+VISUALIZERS = Registry("visualizer", parent=_mm.VISUALIZERS, scope="xmodal")
+VISBACKENDS = Registry("vis_backend", parent=_mm.VISBACKENDS, scope="xmodal")
+WEIGHT_INITIALIZERS = Registry(
+    "weight initializer", parent=_mm.WEIGHT_INITIALIZERS, scope="xmodal")
+MODEL_WRAPPERS = Registry("model_wrapper", parent=_mm.MODEL_WRAPPERS, scope="xmodal")
+FUNCTIONS = Registry("function", parent=_mm.FUNCTIONS, scope="xmodal")

@@ -20,6 +20,7 @@ from mmengine.structures import BaseDataElement
 
 from xmodal.registry import METRICS
 
+from ..datasets.protocol import upsample_bicubic_pil
 from .functional import mae, rmse
 
 __all__ = ["GDSRMetric"]
@@ -46,9 +47,14 @@ class GDSRMetric(BaseMetric):
             at most ~0.003 on the published tables; state which one a table uses.
         collect_device: mmengine ``BaseMetric`` argument (``'cpu'`` or ``'gpu'``).
         prefix: optional prefix of the metric keys (``'<prefix>/rmse'``).
+        with_bicubic: also score the PIL-bicubic up-sampling of each batch's LR
+            input (``data_batch['inputs']['lr']``, the protocol's bicubic baseline,
+            :func:`xmodal.datasets.upsample_bicubic_pil`) and report it as
+            ``bicubic_rmse`` beside the model's RMSE.
 
     Returns (from ``evaluate``):
-        ``{'rmse': float, 'mae': float}``: means over images, in the reporting unit
+        ``{'rmse': float, 'mae': float}`` (+ ``'bicubic_rmse'`` with
+        ``with_bicubic``): means over images, in the reporting unit
         (cm or 8-bit levels, logged alongside). ``self.per_image`` keeps the last
         per-image list of ``(img_name, rmse, mae)``.
 
@@ -68,8 +74,10 @@ class GDSRMetric(BaseMetric):
         clamp: bool = False,
         collect_device: str = "cpu",
         prefix: str | None = None,
+        with_bicubic: bool = False,
     ) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
+        self.with_bicubic = bool(with_bicubic)
         if not isinstance(clamp, bool):
             raise TypeError(f"clamp must be a bool, got {type(clamp).__name__}")
         self.clamp = clamp
@@ -79,10 +87,12 @@ class GDSRMetric(BaseMetric):
         """Compute and store the per-image errors of one batch.
 
         Args:
-            data_batch: the batch from the dataloader (unused).
+            data_batch: the batch from the dataloader (its LR inputs are read only
+                with ``with_bicubic``).
             data_samples: the model's outputs, each with ``pred_depth`` and metainfo.
         """
-        for sample in data_samples:
+        lrs = self._batch_lrs(data_batch, len(data_samples)) if self.with_bicubic else None
+        for i, sample in enumerate(data_samples):
             d = sample.to_dict() if isinstance(sample, BaseDataElement) else dict(sample)
             missing = [k for k in _REQUIRED if k not in d]
             if missing:
@@ -90,15 +100,30 @@ class GDSRMetric(BaseMetric):
             pred = self._denormalise(d["pred_depth"], d, clip=self.clamp)
             gt = self._denormalise(d["gt_depth"], d, clip=False)
             border = int(d["border"])
-            self.results.append(
-                dict(
-                    img_name=str(d.get("img_name", "")),
-                    dataset=str(d.get("dataset", "")),
-                    unit=str(d["unit"]),
-                    rmse=rmse(pred, gt, border=border),
-                    mae=mae(pred, gt, border=border),
-                )
+            result = dict(
+                img_name=str(d.get("img_name", "")),
+                dataset=str(d.get("dataset", "")),
+                unit=str(d["unit"]),
+                rmse=rmse(pred, gt, border=border),
+                mae=mae(pred, gt, border=border),
             )
+            if lrs is not None:
+                lr = lrs[i].detach().cpu().float().numpy().reshape(lrs[i].shape[-2:])
+                scale = gt.shape[-1] // lr.shape[-1]
+                bic = self._denormalise(upsample_bicubic_pil(lr, scale)[None], d, clip=False)
+                result["bicubic_rmse"] = rmse(bic, gt, border=border)
+            self.results.append(result)
+
+    @staticmethod
+    def _batch_lrs(data_batch: Any, n: int) -> Sequence[torch.Tensor]:
+        try:
+            lrs = data_batch["inputs"]["lr"]
+        except (KeyError, TypeError) as err:
+            raise KeyError("GDSRMetric(with_bicubic=True) needs data_batch['inputs']['lr']") \
+                from err
+        if len(lrs) != n:
+            raise ValueError(f"GDSRMetric: {len(lrs)} LR inputs for {n} data samples")
+        return lrs
 
     def _denormalise(self, x: Any, d: dict, clip: bool) -> np.ndarray:
         if isinstance(x, torch.Tensor):
@@ -134,9 +159,13 @@ class GDSRMetric(BaseMetric):
             rmse=float(np.mean([r["rmse"] for r in results])),
             mae=float(np.mean([r["mae"] for r in results])),
         )
+        extra = ""
+        if all("bicubic_rmse" in r for r in results):
+            out["bicubic_rmse"] = float(np.mean([r["bicubic_rmse"] for r in results]))
+            extra = f" (PIL bicubic: RMSE {out['bicubic_rmse']:.4f} {units[0]})"
         datasets = ",".join(sorted({r["dataset"] for r in results}))
         MMLogger.get_current_instance().info(
             f"GDSRMetric on {datasets or 'GDSR'} ({len(results)} images, clamp={self.clamp}): "
-            f"RMSE {out['rmse']:.4f} {units[0]}, MAE {out['mae']:.4f} {units[0]}"
+            f"RMSE {out['rmse']:.4f} {units[0]}, MAE {out['mae']:.4f} {units[0]}{extra}"
         )
         return out

@@ -1,6 +1,13 @@
-"""Full networks (architectures) and their mmengine training wrappers."""
+"""Full networks (architectures), losses and the mmengine training wrappers."""
 
+from .bicubic import Bicubic
 from .d2a2 import D2A2, CrossModalFusion
+from .data_preprocessor import GDSRDataPreprocessor
 from .encoders import DepthEncoder, GuideEncoder, ResBlock
+from .gdsr_model import GDSRModel
+from .losses import L1Loss, MSELoss
 
-__all__ = ["D2A2", "CrossModalFusion", "DepthEncoder", "GuideEncoder", "ResBlock"]
+__all__ = [
+    "D2A2", "CrossModalFusion", "DepthEncoder", "GuideEncoder", "ResBlock", "Bicubic",
+    "GDSRDataPreprocessor", "GDSRModel", "L1Loss", "MSELoss",
+]

@@ -67,6 +67,9 @@ class D2A2(nn.Module):
         fuse: config of the per-scale aggregation, e.g.
             ``dict(type='MFA', attention=dict(type='ChannelAttentionFusion'))``.
         negative_slope: LeakyReLU slope (0.2).
+        zero_init_tail: zero the last 1x1 conv so that the untrained network
+            returns its bicubic skip exactly (an xmodal option for short
+            schedules; False = official default initialisation).
 
     Shape:
         - lr: (B, 1, h, w) LR depth, min-max normalised with the HR min/max.
@@ -95,6 +98,7 @@ class D2A2(nn.Module):
         align: dict | None = None,
         fuse: dict | None = None,
         negative_slope: float = 0.2,
+        zero_init_tail: bool = False,
     ) -> None:
         super().__init__()
         if scale not in self.SCALES:
@@ -116,6 +120,9 @@ class D2A2(nn.Module):
             nn.LeakyReLU(negative_slope),
             nn.Conv2d(channels // 2, 1, 1),
         )
+        if zero_init_tail:
+            nn.init.zeros_(self.tail[-1].weight)
+            nn.init.zeros_(self.tail[-1].bias)
 
     def _check(self, lr: object, guide: object) -> None:
         for name, t, c in (("lr", lr, 1), ("guide", guide, self.guide_channels)):

@@ -1,1 +1,1 @@
-"""xmodal.tools."""
+"""Command-line tools: ``python -m xmodal.tools.train`` / ``test`` (also run by ``mim``)."""

@@ -1,0 +1,21 @@
+# NYUv2 labeled: first 1000 frames train (256x256 crops, flips/transposes), last 449 test.
+# RMSE in cm with a 6-pixel border crop. data_root=None resolves gdsr/nyuv2 (then
+# gdsr/nyuv2_samples) under $XMODAL_DATA, ../shared/data or the embedded sample.
+scale = 4
+train_dataloader = dict(
+    batch_size=4,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(type='NYUv2Dataset', data_root=None, scale=scale, split='train'))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(type='NYUv2Dataset', data_root=None, scale=scale, split='test'))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='GDSRMetric', clamp=False, with_bicubic=True)
+test_evaluator = val_evaluator

@@ -1,0 +1,4 @@
+# Ablation: pixel attention replaced by channel (squeeze-excitation) attention.
+_base_ = ['./d2a2_nyu_x8.py']
+model = dict(generator=dict(
+    fuse=dict(attention=dict(_delete_=True, type='ChannelAttentionFusion'))))

@@ -1,0 +1,80 @@
+"""Data preprocessor of the GDSR models (mmagic-style: data kept apart from the net)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from mmengine.model import BaseDataPreprocessor
+from torch import Tensor
+
+from ..registry import MODELS
+
+__all__ = ["GDSRDataPreprocessor"]
+
+
+@MODELS.register_module()
+class GDSRDataPreprocessor(BaseDataPreprocessor):
+    """Move a collated GDSR batch to the model's device and stack it.
+
+    Input is what mmengine's ``pseudo_collate`` makes of the datasets' items
+    (see :class:`xmodal.datasets.PackGDSRInputs`): ``{'inputs': {'guide': [..],
+    'lr': [..]}, 'data_samples': [BaseDataElement, ..]}``.
+
+    Args:
+        guide_channel_order: ``'rgb'`` (xmodal datasets, default) or ``'bgr'``
+            (reverse the channels, e.g. for weights trained with the official
+            D2A2 loader, which reads BGR with OpenCV).
+        guide_mean: optional per-channel mean subtracted from the guide after the
+            channel reordering (e.g. ImageNet mean for DKN/DCTNet-style models);
+            the guide stays ``/ 255`` (in [0, 1]) when None, as D2A2 expects.
+        guide_std: optional per-channel std the guide is divided by.
+
+    Returns (``forward``):
+        ``{'inputs': {'lr': (B, 1, h, w), 'guide': (B, 3, H, W)}, 'data_samples': list}``
+        with float32 tensors on the model's device; each sample's ``gt_depth``
+        (1, H, W) is moved to the device too.
+
+    Raises:
+        ValueError: ``guide_channel_order`` unknown, or guide/lr sizes differ
+            within a batch (use batch size 1 for full-image evaluation).
+    """
+
+    def __init__(
+        self,
+        guide_channel_order: str = "rgb",
+        guide_mean: Sequence[float] | None = None,
+        guide_std: Sequence[float] | None = None,
+    ) -> None:
+        super().__init__()
+        if guide_channel_order not in ("rgb", "bgr"):
+            raise ValueError(
+                f"guide_channel_order must be 'rgb' or 'bgr', got {guide_channel_order!r}"
+            )
+        self.guide_channel_order = guide_channel_order
+        mean = torch.tensor(guide_mean if guide_mean is not None else [0.0, 0.0, 0.0])
+        std = torch.tensor(guide_std if guide_std is not None else [1.0, 1.0, 1.0])
+        self.register_buffer("guide_mean", mean.view(1, -1, 1, 1).float(), persistent=False)
+        self.register_buffer("guide_std", std.view(1, -1, 1, 1).float(), persistent=False)
+
+    @staticmethod
+    def _stack(items: Tensor | Sequence[Tensor], name: str) -> Tensor:
+        if isinstance(items, Tensor):
+            return items if items.dim() == 4 else items.unsqueeze(0)
+        sizes = {tuple(t.shape) for t in items}
+        if len(sizes) != 1:
+            raise ValueError(
+                f"all {name} tensors of a batch must have one shape, got {sorted(sizes)}; "
+                "use batch_size=1 to evaluate full images of different sizes"
+            )
+        return torch.stack(list(items))
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        data = self.cast_data(data)
+        inputs = data["inputs"]
+        guide = self._stack(inputs["guide"], "guide").float()
+        lr = self._stack(inputs["lr"], "lr").float()
+        if self.guide_channel_order == "bgr":
+            guide = guide.flip(1)
+        guide = (guide - self.guide_mean) / self.guide_std
+        return {"inputs": {"lr": lr, "guide": guide}, "data_samples": data.get("data_samples")}

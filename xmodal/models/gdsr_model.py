@@ -1,0 +1,84 @@
+"""The mmengine training wrapper of guided depth super-resolution networks.
+
+mmagic's ``BaseEditModel`` split: the *generator* (architecture, e.g.
+:class:`xmodal.models.D2A2`) knows nothing of losses or data; this wrapper owns
+the pixel loss and the data preprocessor and implements mmengine's three
+modes, so the Runner's loops, hooks and checkpoints train and test it.
+"""
+
+from __future__ import annotations
+
+import torch
+from mmengine.model import BaseModel
+from torch import Tensor, nn
+
+from ..registry import MODELS
+
+__all__ = ["GDSRModel"]
+
+
+def _build(cfg: dict | nn.Module) -> nn.Module:
+    return cfg if isinstance(cfg, nn.Module) else MODELS.build(cfg)
+
+
+@MODELS.register_module()
+class GDSRModel(BaseModel):
+    """Generator + pixel loss + data preprocessor for GDSR.
+
+    Args:
+        generator: config (or module) of a network with ``forward(lr, guide)``
+            returning the HR depth, e.g. ``dict(type='D2A2', scale=8)``.
+        pixel_loss: config of the loss between prediction and ``gt_depth``
+            (``dict(type='L1Loss')``, the D2A2 loss); None for a test-only model.
+        data_preprocessor: config of the preprocessor
+            (``dict(type='GDSRDataPreprocessor')``).
+        init_cfg: mmengine initialisation config.
+
+    Modes of ``forward(inputs, data_samples, mode)``:
+        - ``'tensor'``: the (B, 1, H, W) prediction (normalised depth).
+        - ``'loss'``: ``{'loss': L(pred, gt_depth)}``.
+        - ``'predict'``: the data samples, each with ``pred_depth`` (1, H, W)
+          set (normalised; :class:`xmodal.evaluation.GDSRMetric` de-normalises).
+
+    Raises:
+        ValueError: unknown ``mode``; ``'loss'`` without a pixel loss or
+            without ground truth in the data samples.
+    """
+
+    def __init__(
+        self,
+        generator: dict | nn.Module,
+        pixel_loss: dict | nn.Module | None = None,
+        data_preprocessor: dict | nn.Module | None = None,
+        init_cfg: dict | None = None,
+    ) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type="GDSRDataPreprocessor")
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.generator = _build(generator)
+        self.pixel_loss = _build(pixel_loss) if pixel_loss is not None else None
+
+    @staticmethod
+    def _gt(data_samples: list | None) -> Tensor:
+        if not data_samples or any("gt_depth" not in s for s in data_samples):
+            raise ValueError("mode='loss' needs data samples that carry gt_depth")
+        return torch.stack([s.gt_depth for s in data_samples])
+
+    def forward(self, inputs: dict, data_samples: list | None = None, mode: str = "tensor"):
+        pred = self.generator(inputs["lr"], inputs["guide"])
+        if mode == "tensor":
+            return pred
+        if mode == "loss":
+            if self.pixel_loss is None:
+                raise ValueError("mode='loss' needs a pixel_loss; this model was built without")
+            gt = self._gt(data_samples).to(pred)
+            return {"loss": self.pixel_loss(pred, gt)}
+        if mode == "predict":
+            if data_samples is None:
+                raise ValueError("mode='predict' needs the batch's data samples")
+            for sample, p in zip(data_samples, pred.detach()):
+                sample.pred_depth = p
+            return data_samples
+        raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
