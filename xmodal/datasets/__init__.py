@@ -1,6 +1,7 @@
 """xmodal.datasets: GDSR datasets, the D2A2/DCTNet synthetic protocol and transforms."""
 
 from .base_gdsr import BaseGDSRDataset, default_test_pipeline, default_train_pipeline
+from .dada_protocol import DADA_DEPTH_STD_MM, DADATileDataset, MakeLRDepthDADA, PackDADAInputs
 from .folder_pair import FolderPairGDSRDataset, LuDataset, MiddleburyDataset, RGBDDDataset
 from .nyuv2 import NYUv2Dataset
 from .paths import resolve_gdsr_root
@@ -21,4 +22,5 @@ __all__ = [
     "resolve_gdsr_root", "SUPPORTED_SCALES", "check_scale", "mod_crop", "make_lr_bicubic",
     "minmax_normalise", "minmax_denormalise", "upsample_bicubic_pil", "ModCrop",
     "RandomCropPair", "MakeLRDepth", "RandomFlipTranspose", "PackGDSRInputs",
+    "DADA_DEPTH_STD_MM", "DADATileDataset", "MakeLRDepthDADA", "PackDADAInputs",
 ]

@@ -1,6 +1,7 @@
 """xmodal.evaluation: protocol-exact GDSR metrics (functional + mmengine ``Metric``)."""
 
+from .dada_metric import DADAMetric
 from .functional import crop_border, mae, rmse
 from .gdsr_metric import GDSRMetric
 
-__all__ = ["rmse", "mae", "crop_border", "GDSRMetric"]
+__all__ = ["rmse", "mae", "crop_border", "GDSRMetric", "DADAMetric"]
