@@ -2,7 +2,7 @@
 
 Also what ``mim test xmodal CONFIG --checkpoint CKPT`` runs. A checkpoint is
 needed for trained networks; parameter-free baselines (``bicubic_*`` recipes)
-run without one.
+run without one (``--checkpoint none`` under ``mim test``, which insists on one).
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> dict:
     elif cfg.get("work_dir") is None:
         cfg.work_dir = osp.join("./work_dirs", osp.splitext(osp.basename(args.config))[0])
     checkpoint = args.checkpoint or args.checkpoint_opt
+    if checkpoint is not None and checkpoint.lower() == "none":
+        checkpoint = None  # parameter-free baselines under `mim test` (which needs a value)
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise SystemExit(f"error: checkpoint not found: {checkpoint}")
     cfg.load_from = checkpoint
