@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> None:
             backends.append(concrete)
 
     print_banner(device=device)
-    print(f"D2A2 official configuration (2,533,711 parameters); DCN backends {backends} "
+    n_params = sum(p.numel() for p in D2A2(scale=4).parameters())
+    print(f"D2A2 default configuration ({n_params:,} parameters); DCN backends {backends} "
           f"({' '.join(args.backend)} requested); offset-head std {args.offset_std}", flush=True)
     if not args.no_inference:
         h, w = args.size

@@ -84,14 +84,14 @@ def _sample_columns(
     # = offset * (2 / size) + base, with the small base tensors computed first.
     base_y = (2 * (ky[:, None, None] + oy[None, :, None]) + 1) / h - 1  # (kk, n, 1)
     base_x = (2 * (kx[:, None, None] + ox[None, None, :]) + 1) / w - 1  # (kk, 1, W_out)
-    grid = torch.empty(b, g, kk, n, w_out, 2, dtype=dtype, device=device)
-    if torch.is_grad_enabled() and off.requires_grad:
+    if (torch.is_grad_enabled() and off.requires_grad) or torch.compiler.is_compiling():
         grid = torch.stack(
             (torch.add(base_x, off[:, :, :, 1], alpha=2 / w),
              torch.add(base_y, off[:, :, :, 0], alpha=2 / h)),
             dim=-1,
         )
-    else:  # write both coordinates straight into the grid, no temporaries
+    else:  # eager inference: write both coordinates straight into the grid, no temporaries
+        grid = torch.empty(b, g, kk, n, w_out, 2, dtype=dtype, device=device)
         torch.add(base_x, off[:, :, :, 1], alpha=2 / w, out=grid[..., 0])
         torch.add(base_y, off[:, :, :, 0], alpha=2 / h, out=grid[..., 1])
     sampled = F.grid_sample(
