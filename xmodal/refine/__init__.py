@@ -4,7 +4,8 @@ Public names: :func:`lr_consistency_adjust`, :class:`LRConsistencyAdjust`,
 :func:`guided_anisotropic_diffusion`, :class:`GuidedAnisotropicDiffusion`,
 :func:`perona_malik_conductance`, :func:`diffusion_step`,
 :func:`guide_depth_features`, :class:`GuideDepthFeatures`,
-:class:`DiffusionFeatureUNet`, :class:`DADA`. Importing the package registers
+:class:`DiffusionFeatureUNet`, :class:`DADA`, :class:`LRConsistentGenerator`,
+:class:`MaskedL1Loss`. Importing the package registers
 the modules in :data:`xmodal.registry.MODELS`.
 """
 
@@ -21,6 +22,8 @@ from xmodal.refine.features import (
     GuideDepthFeatures,
     guide_depth_features,
 )
+from xmodal.refine.losses import MaskedL1Loss
+from xmodal.refine.lr_consistent import LRConsistentGenerator
 
 __all__ = [
     "lr_consistency_adjust",
@@ -34,4 +37,6 @@ __all__ = [
     "GuideDepthFeatures",
     "DiffusionFeatureUNet",
     "DADA",
+    "LRConsistentGenerator",
+    "MaskedL1Loss",
 ]

@@ -16,6 +16,7 @@ min-max normalised depth has its minimum at 0 (pass ``valid`` for holes).
 
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
@@ -39,6 +40,11 @@ class DADA(nn.Module):
             ``zero_invalid=False`` are filled in).
         depth_offset: added to the (normalised) depth during diffusion so that the
             multiplicative adjustment sees positive values; removed afterwards.
+        lr_invalid_value: LR value marking invalid pixels (DADA preset: 0.0, depth
+            holes), or None (default: every LR pixel is valid, as for min-max
+            normalised depth). Invalid LR cells are left unchanged by the adjustment,
+            and are filled with the image's mean valid LR depth before the bicubic
+            initial estimate (DADA interpolates around them with scipy instead).
 
     Shape:
         - lr: (B, 1, H / s, W / s), normalised depth; guide: (B, 3, H, W) in [0, 1]
@@ -51,6 +57,7 @@ class DADA(nn.Module):
         feature_extractor: dict | nn.Module | None = None,
         diffusion: dict | None = None,
         depth_offset: float = 1.0,
+        lr_invalid_value: float | None = None,
     ) -> None:
         super().__init__()
         if not isinstance(scale, int) or scale < 1:
@@ -66,6 +73,7 @@ class DADA(nn.Module):
         cfg.setdefault("zero_invalid", False)
         self.diffusion = GuidedAnisotropicDiffusion(**cfg)
         self.depth_offset = depth_offset
+        self.lr_invalid_value = lr_invalid_value
 
     def forward(self, lr: Tensor, guide: Tensor, valid: Tensor | None = None) -> Tensor:
         """Return the HR depth (B, 1, H, W) for ``lr`` (B, 1, h, w) and ``guide`` (B, 3, H, W)."""
@@ -77,7 +85,14 @@ class DADA(nn.Module):
         if tuple(guide.shape[-2:]) != size:
             raise ValueError(f"guide must be {size} (scale {self.scale} x lr), got "
                              f"{tuple(guide.shape[-2:])}")
-        init = F.interpolate(lr, size=size, mode="bicubic", align_corners=False)
+        lr_filled = lr
+        if self.lr_invalid_value is not None:
+            lr_ok = lr != self.lr_invalid_value
+            valid = lr_ok if valid is None else valid & lr_ok
+            n = lr_ok.sum((1, 2, 3), keepdim=True).clamp(min=1)
+            mean = torch.where(lr_ok, lr, 0.0).sum((1, 2, 3), keepdim=True) / n
+            lr_filled = torch.where(lr_ok, lr, mean)
+        init = F.interpolate(lr_filled, size=size, mode="bicubic", align_corners=False)
         features = self.feature_extractor(guide, init)
         off = self.depth_offset
         out = self.diffusion(init + off, lr + off, features, valid=valid)
