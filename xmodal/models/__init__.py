@@ -1,5 +1,6 @@
 """Full networks (architectures), losses and the mmengine training wrappers."""
 
+from . import dsrdiff  # noqa: F401
 from .bicubic import Bicubic
 from .d2a2 import D2A2, CrossModalFusion
 from .data_preprocessor import GDSRDataPreprocessor

@@ -1,0 +1,144 @@
+"""mmengine training wrappers of the two DSR-Diff stages.
+
+Stage 1 (Shi et al., DSR-Diff, arXiv 2311.09919; DiffIR's "S1"): the GGN
+compresses HR RGB + HR depth + LR depth into the guidance and the DSRN is
+trained end to end with it under the depth L1 loss. Stage 2: the DSRN (and the
+GGN, now the teacher) are frozen; the GRN learns to recover the teacher's
+guidance from the LR inputs (L1 on the guidance vector, through all reverse
+steps as DiffIR) and the depth L1 is back-propagated through the frozen DSRN
+into the GRN. Inference uses only GRN + DSRN (:class:`DSRDiff`).
+
+Both wrappers keep the checkpoint keys ``ggn.*`` and ``generator.dsrn.*``, so
+the stage-2 recipe's ``load_from`` takes the stage-1 checkpoint as it is, and a
+stage-2 checkpoint loads into ``GDSRModel(generator=dict(type='DSRDiff', ...))``
+(the ``ggn.*`` keys are then unused).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from ...registry import MODELS
+from ..gdsr_model import GDSRModel, _build
+
+__all__ = ["DSRDiffStage1Model", "DSRDiffStage2Model"]
+
+
+def _set_predictions(data_samples: list | None, pred: Tensor) -> list:
+    if data_samples is None:
+        raise ValueError("mode='predict' needs the batch's data samples")
+    for sample, p in zip(data_samples, pred.detach()):
+        sample.pred_depth = p
+    return data_samples
+
+
+@MODELS.register_module()
+class DSRDiffStage1Model(GDSRModel):
+    """Stage 1: GGN (HR depth seen) + DSRN, trained with the depth L1.
+
+    Every mode needs ``gt_depth`` (the GGN reads it), so validation of stage 1
+    is an *oracle* evaluation; the deployable model is stage 2's.
+
+    Args:
+        generator: config of :class:`DSRDiff` (``grn`` may be None here).
+        ggn: config of the :class:`GuidanceGenerationNet`.
+        pixel_loss: depth loss (``dict(type='L1Loss')``); None for test-only.
+        data_preprocessor: default ``GDSRDataPreprocessor``.
+        init_cfg: mmengine initialisation config.
+
+    Modes (``forward(inputs, data_samples, mode)``): ``'tensor'`` -> (B, 1, H, W);
+    ``'loss'`` -> ``{'loss': L1}``; ``'predict'`` -> data samples with ``pred_depth``.
+
+    Raises:
+        ValueError: unknown mode; data samples without ``gt_depth``; no pixel loss in
+            ``'loss'`` mode.
+    """
+
+    def __init__(self, generator: dict | nn.Module, ggn: dict | nn.Module,
+                 pixel_loss: dict | nn.Module | None = None,
+                 data_preprocessor: dict | nn.Module | None = None,
+                 init_cfg: dict | None = None) -> None:
+        super().__init__(generator, pixel_loss, data_preprocessor, init_cfg)
+        self.ggn = _build(ggn)
+
+    def forward(self, inputs: dict, data_samples: list | None = None, mode: str = "tensor"):
+        if mode not in ("tensor", "loss", "predict"):
+            raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
+        lr, guide = inputs["lr"], inputs["guide"]
+        gt = self._gt(data_samples).to(guide)
+        pred = self.generator(lr, guide, guidance=self.ggn(lr, guide, gt))
+        if mode == "tensor":
+            return pred
+        if mode == "loss":
+            if self.pixel_loss is None:
+                raise ValueError("mode='loss' needs a pixel_loss; this model was built without")
+            return {"loss": self.pixel_loss(pred, gt)}
+        return _set_predictions(data_samples, pred)
+
+
+@MODELS.register_module()
+class DSRDiffStage2Model(GDSRModel):
+    """Stage 2: GRN trained to recover the frozen GGN's guidance; DSRN frozen.
+
+    Args:
+        generator: config of :class:`DSRDiff` with both ``dsrn`` and ``grn``.
+        ggn: config of the teacher :class:`GuidanceGenerationNet` (frozen).
+        pixel_loss: depth loss through the frozen DSRN (``L1Loss``); None to
+            train the GRN on the guidance loss only.
+        guidance_loss: loss between recovered and teacher guidance
+            (``dict(type='L1Loss')``).
+        freeze_dsrn: freeze the DSRN (True, the paper's stage 2). The GGN is
+            always frozen. Frozen parts stay in eval mode (no BatchNorm
+            statistics updates) and get no gradients.
+        data_preprocessor: default ``GDSRDataPreprocessor``.
+        init_cfg: mmengine initialisation config.
+
+    Modes: ``'loss'`` -> ``{'loss_guidance', 'loss_pixel'}`` (needs ``gt_depth``);
+    ``'tensor'`` / ``'predict'`` run GRN + DSRN from seeded noise (no HR depth).
+
+    Raises:
+        ValueError: unknown mode; ``'loss'`` without ``gt_depth``; no GRN in the
+            generator.
+    """
+
+    def __init__(self, generator: dict | nn.Module, ggn: dict | nn.Module,
+                 pixel_loss: dict | nn.Module | None = None,
+                 guidance_loss: dict | nn.Module | None = None,
+                 freeze_dsrn: bool = True,
+                 data_preprocessor: dict | nn.Module | None = None,
+                 init_cfg: dict | None = None) -> None:
+        super().__init__(generator, pixel_loss, data_preprocessor, init_cfg)
+        if getattr(self.generator, "grn", None) is None:
+            raise ValueError("stage 2 needs a generator with a GRN (DSRDiff(dsrn=..., grn=...))")
+        self.ggn = _build(ggn)
+        self.guidance_loss = _build(guidance_loss or dict(type="L1Loss"))
+        self.freeze_dsrn = freeze_dsrn
+        for module in self._frozen():
+            module.requires_grad_(False)
+
+    def _frozen(self) -> list[nn.Module]:
+        return [self.ggn, self.generator.dsrn] if self.freeze_dsrn else [self.ggn]
+
+    def train(self, mode: bool = True) -> DSRDiffStage2Model:
+        super().train(mode)
+        for module in self._frozen():
+            module.eval()
+        return self
+
+    def forward(self, inputs: dict, data_samples: list | None = None, mode: str = "tensor"):
+        lr, guide = inputs["lr"], inputs["guide"]
+        if mode == "loss":
+            gt = self._gt(data_samples).to(guide)
+            with torch.no_grad():
+                teacher = self.ggn(lr, guide, gt)
+            guidance = self.generator.grn(lr, guide, teacher=teacher)
+            losses = {"loss_guidance": self.guidance_loss(guidance, teacher)}
+            if self.pixel_loss is not None:
+                pred = self.generator.dsrn(lr, guide, guidance)
+                losses["loss_pixel"] = self.pixel_loss(pred, gt)
+            return losses
+        if mode not in ("tensor", "predict"):
+            raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
+        pred = self.generator(lr, guide)
+        return pred if mode == "tensor" else _set_predictions(data_samples, pred)
