@@ -15,8 +15,8 @@ def _item(h=16, w=16, s=4):
 
 
 def _model():
-    return MODELS.build(dict(type="GDSRModel", generator=dict(type="Bicubic", scale=4, backend="torch"),
-                             pixel_loss=dict(type="L1Loss")))
+    generator = dict(type="Bicubic", scale=4, backend="torch")
+    return MODELS.build(dict(type="GDSRModel", generator=generator, pixel_loss=dict(type="L1Loss")))
 
 
 def test_preprocessor_stacks_and_reorders_channels():
