@@ -3,6 +3,7 @@
 from .base_gdsr import BaseGDSRDataset, default_test_pipeline, default_train_pipeline
 from .dada_protocol import DADA_DEPTH_STD_MM, DADATileDataset, MakeLRDepthDADA, PackDADAInputs
 from .folder_pair import FolderPairGDSRDataset, LuDataset, MiddleburyDataset, RGBDDDataset
+from .ivif import IVIFDataset, PackIVIFInputs, RandomCropIVIF, RandomFlipIVIF, resolve_ivif_root
 from .nyuv2 import NYUv2Dataset
 from .paths import resolve_gdsr_root
 from .protocol import (
@@ -23,4 +24,5 @@ __all__ = [
     "minmax_normalise", "minmax_denormalise", "upsample_bicubic_pil", "ModCrop",
     "RandomCropPair", "MakeLRDepth", "RandomFlipTranspose", "PackGDSRInputs",
     "DADA_DEPTH_STD_MM", "DADATileDataset", "MakeLRDepthDADA", "PackDADAInputs",
+    "IVIFDataset", "RandomCropIVIF", "RandomFlipIVIF", "PackIVIFInputs", "resolve_ivif_root",
 ]

@@ -1,0 +1,192 @@
+"""Infrared-visible fusion data: registered IR/visible pairs, crops, flips and packing.
+
+Layout (the VIF-Benchmark's, also MSRS/TNO/RoadScene exports)::
+
+    <root>/ir/NAME.png   8-bit grey infrared
+    <root>/vi/NAME.png   8-bit RGB (or grey) visible, same size as its IR
+
+Default root: ``<data>/ivif/vif_benchmark`` over
+:func:`xmodal.datasets.paths.candidate_data_dirs` (``XMODAL_DATA``, ``../shared/data``).
+Fusion has no ground truth; items carry only the two sources.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from mmengine.dataset import BaseDataset
+from mmengine.structures import BaseDataElement
+from PIL import Image
+
+from xmodal.registry import DATASETS, TRANSFORMS
+
+from .paths import candidate_data_dirs
+
+__all__ = ["IVIFDataset", "RandomCropIVIF", "RandomFlipIVIF", "PackIVIFInputs",
+           "resolve_ivif_root"]
+
+_LAYOUT = "<root>/ir/NAME.png (8-bit grey) and <root>/vi/NAME.png (RGB), same names and sizes"
+_EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
+
+
+def resolve_ivif_root(name: str = "vif_benchmark") -> Path:
+    """Find ``<data>/ivif/<name>`` over the candidate data folders.
+
+    Raises:
+        FileNotFoundError: naming every path tried and the expected layout.
+    """
+    tried = []
+    for base in candidate_data_dirs():
+        root = base / "ivif" / name
+        if root.is_dir():
+            return root
+        tried.append(str(root))
+    raise FileNotFoundError(f"no IVIF data folder found; tried {tried}. Expected layout: "
+                            f"{_LAYOUT}. Set XMODAL_DATA or pass data_root=...")
+
+
+@DATASETS.register_module()
+class IVIFDataset(BaseDataset):
+    """Registered infrared/visible pairs matched by file name (sorted).
+
+    Args:
+        data_root: folder with ``ir/`` and ``vi/``; None resolves
+            ``ivif/vif_benchmark`` (:func:`resolve_ivif_root`).
+        pipeline: transform configs or callables; default ``[PackIVIFInputs]``
+            (full images, for testing).
+        test_mode: mmengine flag.
+        **kwargs: passed to ``mmengine.dataset.BaseDataset``.
+
+    Items (after :class:`PackIVIFInputs`): ``{'inputs': {'ir': (1, H, W), 'vis': (3, H, W)}
+    floats in [0, 1], 'data_samples': BaseDataElement(metainfo img_name)}``.
+
+    Raises:
+        FileNotFoundError: missing root or folders, an IR without its visible image
+            (or the reverse), or no pairs.
+        ValueError (on loading): IR and visible sizes differ.
+    """
+
+    def __init__(self, data_root: str | Path | None = None,
+                 pipeline: Sequence[dict | Callable] | None = None,
+                 test_mode: bool = False, **kwargs: Any) -> None:
+        root = Path(data_root) if data_root is not None else resolve_ivif_root()
+        if not (root / "ir").is_dir() or not (root / "vi").is_dir():
+            raise FileNotFoundError(f"IVIFDataset: {root} lacks ir/ or vi/. Expected: {_LAYOUT}")
+        if pipeline is None:
+            pipeline = [dict(type="PackIVIFInputs")]
+        built = [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline]
+        super().__init__(data_root=str(root), pipeline=built, test_mode=test_mode, **kwargs)
+
+    def load_data_list(self) -> list[dict]:
+        """List the pairs ``{'img_name', 'ir_path', 'vis_path'}`` sorted by name."""
+        root = Path(self.data_root)
+        ir = {p.stem: p for p in (root / "ir").iterdir() if p.suffix.lower() in _EXTS}
+        vi = {p.stem: p for p in (root / "vi").iterdir() if p.suffix.lower() in _EXTS}
+        if set(ir) != set(vi):
+            only_ir, only_vi = sorted(set(ir) - set(vi)), sorted(set(vi) - set(ir))
+            raise FileNotFoundError(f"IVIFDataset: unpaired files in {root}: ir only "
+                                    f"{only_ir}, vi only {only_vi}")
+        if not ir:
+            raise FileNotFoundError(f"IVIFDataset: no images in {root}. Expected: {_LAYOUT}")
+        return [dict(img_name=k, ir_path=str(ir[k]), vis_path=str(vi[k])) for k in sorted(ir)]
+
+    def prepare_data(self, idx: int) -> Any:
+        """Read pair ``idx`` (uint8 IR (H, W), uint8 RGB (H, W, 3)) and run the pipeline."""
+        info = self.get_data_info(idx)
+        with Image.open(info["ir_path"]) as im:
+            ir = np.asarray(im.convert("L"), dtype=np.uint8).copy()
+        with Image.open(info["vis_path"]) as im:
+            vis = np.asarray(im.convert("RGB"), dtype=np.uint8).copy()
+        if ir.shape != vis.shape[:2]:
+            raise ValueError(f"IVIFDataset: {info['img_name']}: ir {ir.shape} and vis "
+                             f"{vis.shape[:2]} differ in size (pairs must be registered)")
+        return self.pipeline(dict(info, ir=ir, vis=vis))
+
+
+@TRANSFORMS.register_module()
+class RandomCropIVIF:
+    """Crop the same random ``size x size`` window from ``ir`` and ``vis``.
+
+    Args:
+        size: crop side in pixels (> 0).
+
+    Raises:
+        ValueError: ``size`` <= 0 or larger than the image (never resizes).
+    """
+
+    def __init__(self, size: int) -> None:
+        if int(size) <= 0:
+            raise ValueError(f"size must be > 0, got {size!r}")
+        self.size = int(size)
+
+    def __call__(self, results: dict) -> dict:
+        h, w = results["ir"].shape[:2]
+        s = self.size
+        if s > h or s > w:
+            raise ValueError(f"RandomCropIVIF: crop {s} larger than image {(h, w)}")
+        y, x = random.randint(0, h - s), random.randint(0, w - s)
+        results["ir"] = results["ir"][y : y + s, x : x + s]
+        results["vis"] = results["vis"][y : y + s, x : x + s]
+        return results
+
+    def __repr__(self) -> str:
+        return f"RandomCropIVIF(size={self.size})"
+
+
+@TRANSFORMS.register_module()
+class RandomFlipIVIF:
+    """Random horizontal and vertical flips (each with probability ``prob``) of both images."""
+
+    def __init__(self, prob: float = 0.5) -> None:
+        if not 0.0 <= prob <= 1.0:
+            raise ValueError(f"prob must be in [0, 1], got {prob!r}")
+        self.prob = prob
+
+    def __call__(self, results: dict) -> dict:
+        for axis in (0, 1):
+            if random.random() < self.prob:
+                results["ir"] = np.flip(results["ir"], axis)
+                results["vis"] = np.flip(results["vis"], axis)
+        return results
+
+    def __repr__(self) -> str:
+        return f"RandomFlipIVIF(prob={self.prob})"
+
+
+@TRANSFORMS.register_module()
+class PackIVIFInputs:
+    """Pack uint8 ``ir`` (H, W) and ``vis`` (H, W, 3) into float tensors in [0, 1].
+
+    Returns:
+        ``{'inputs': {'ir': (1, H, W), 'vis': (3, H, W)}, 'data_samples':
+        BaseDataElement(metainfo={'img_name'})}``.
+
+    Raises:
+        KeyError: missing ``ir``/``vis``.
+        TypeError: not uint8.
+        ValueError: wrong shapes.
+    """
+
+    def __call__(self, results: dict) -> dict:
+        for k in ("ir", "vis"):
+            if k not in results:
+                raise KeyError(f"PackIVIFInputs: results lack {k!r}")
+        ir, vis = results["ir"], results["vis"]
+        if ir.dtype != np.uint8 or vis.dtype != np.uint8:
+            raise TypeError(f"PackIVIFInputs: ir and vis must be uint8, got {ir.dtype}, "
+                            f"{vis.dtype}")
+        if ir.ndim != 2 or vis.ndim != 3 or vis.shape[2] != 3 or vis.shape[:2] != ir.shape:
+            raise ValueError(f"PackIVIFInputs: ir must be (H, W) and vis (H, W, 3), got "
+                             f"{ir.shape} and {vis.shape}")
+        ir_t = torch.from_numpy(np.ascontiguousarray(ir)).float()[None] / 255.0
+        vis_t = torch.from_numpy(np.ascontiguousarray(vis.transpose(2, 0, 1))).float() / 255.0
+        sample = BaseDataElement(metainfo=dict(img_name=results.get("img_name", "")))
+        return {"inputs": {"ir": ir_t, "vis": vis_t}, "data_samples": sample}
+
+    def __repr__(self) -> str:
+        return "PackIVIFInputs()"

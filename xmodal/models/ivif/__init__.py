@@ -1,0 +1,16 @@
+"""Infrared-visible image fusion: IVIFNet, its loss, wrapper, colour helpers, baselines.
+
+>>> from xmodal.models.ivif import IVIFNet, IVIFModel, FusionLoss
+"""
+
+from .baselines import fuse_average, fuse_max_abs
+from .color import rgb_to_luma, rgb_to_ycbcr, ycbcr_to_rgb
+from .data_preprocessor import MultiInputDataPreprocessor
+from .ivif_model import IVIFModel
+from .ivif_net import IVIFNet
+from .losses import FusionLoss, sobel_magnitude, ssim_map
+
+__all__ = [
+    "IVIFNet", "IVIFModel", "FusionLoss", "MultiInputDataPreprocessor", "sobel_magnitude",
+    "ssim_map", "rgb_to_ycbcr", "ycbcr_to_rgb", "rgb_to_luma", "fuse_average", "fuse_max_abs",
+]

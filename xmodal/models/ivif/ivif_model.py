@@ -1,0 +1,72 @@
+"""The mmengine training wrapper of infrared-visible fusion networks (mmagic split)."""
+
+from __future__ import annotations
+
+from mmengine.model import BaseModel
+from torch import Tensor, nn
+
+from ...registry import MODELS
+from .color import rgb_to_luma
+
+__all__ = ["IVIFModel"]
+
+
+def _build(cfg: dict | nn.Module) -> nn.Module:
+    return cfg if isinstance(cfg, nn.Module) else MODELS.build(cfg)
+
+
+@MODELS.register_module()
+class IVIFModel(BaseModel):
+    """Generator + unsupervised fusion loss + data preprocessor.
+
+    Args:
+        generator: config (or module) of a network with ``forward(ir, vis)``
+            returning the fused luma (B, 1, H, W) and ``fuse_rgb(ir, vis, fused_y)``
+            (e.g. ``dict(type='IVIFNet')``).
+        loss: config of the loss ``loss(fused_y, ir, vis_y) -> dict``
+            (``dict(type='FusionLoss')``); None for a test-only model.
+        data_preprocessor: defaults to ``MultiInputDataPreprocessor(keys=('ir', 'vis'))``.
+        init_cfg: mmengine initialisation config.
+
+    Modes of ``forward(inputs, data_samples, mode)`` (``inputs = {'ir': (B, 1, H, W),
+    'vis': (B, 3, H, W)}`` in [0, 1]):
+        - ``'tensor'``: the fused luma (B, 1, H, W).
+        - ``'loss'``: the loss dict (no ground truth: unsupervised).
+        - ``'predict'``: data samples with ``pred_fused`` (3, H, W) RGB in [0, 1]
+          and ``pred_fused_y`` (1, H, W) set.
+
+    Raises:
+        ValueError: unknown ``mode``; ``'loss'`` without a loss; ``'predict'``
+            without data samples.
+    """
+
+    def __init__(self, generator: dict | nn.Module, loss: dict | nn.Module | None = None,
+                 data_preprocessor: dict | nn.Module | None = None,
+                 init_cfg: dict | None = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type="MultiInputDataPreprocessor", keys=("ir", "vis"))
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.generator = _build(generator)
+        self.loss_module = _build(loss) if loss is not None else None
+
+    def forward(self, inputs: dict, data_samples: list | None = None,
+                mode: str = "tensor") -> Tensor | dict | list:
+        ir, vis = inputs["ir"], inputs["vis"]
+        fused_y = self.generator(ir, vis)
+        if mode == "tensor":
+            return fused_y
+        if mode == "loss":
+            if self.loss_module is None:
+                raise ValueError("mode='loss' needs a loss; this model was built without")
+            return self.loss_module(fused_y, ir, rgb_to_luma(vis))
+        if mode == "predict":
+            if data_samples is None:
+                raise ValueError("mode='predict' needs the batch's data samples")
+            rgb = self.generator.fuse_rgb(ir, vis, fused_y).detach()
+            for sample, f, y in zip(data_samples, rgb, fused_y.detach()):
+                sample.pred_fused = f
+                sample.pred_fused_y = y
+            return data_samples
+        raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
