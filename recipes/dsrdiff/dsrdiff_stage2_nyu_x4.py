@@ -1,0 +1,8 @@
+# DSR-Diff stage 2 at x4 on NYUv2 (first 1000 frames train, last 449 test, RMSE cm with a
+# 6-px border): the D2A2 NYUv2 setting (Adam 1e-4, batch 4, 256 crops, 125k iterations).
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/datasets/nyuv2.py',
+    '../_base_/schedules/d2a2_adam.py', './_base_/dsrdiff_stage2.py'
+]
+train_cfg = dict(max_iters=125000, val_interval=5000)
+load_from = './work_dirs/dsrdiff_stage1_nyu_x4/iter_125000.pth'
