@@ -37,7 +37,7 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
     "myst_parser",
-    "xmodal_registry",  # docs/_ext/xmodal_registry.py: registry contents, listed at build time
+    "xmodal_autolists",  # docs/_ext: registry contents, recipes, benchmark scripts
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -81,3 +81,88 @@ html_theme = "furo"
 html_title = f"xmodal {release}"
 html_static_path = ["_static"]
 html_theme_options = {"navigation_with_keys": True}
+
+
+# -- docstring shims --------------------------------------------------------
+# Exact-line fixes for docstrings of other modules that break the -W build,
+# applied before napoleon parses them. Each entry names the object and the
+# line; remove it once the docstring is fixed at its source. Nothing else is
+# rewritten, so new docstring errors still fail the build.
+DOCSTRING_FIXES: dict[str, dict[str, str]] = {
+    # "Raises:" entry without an exception type (napoleon needs "Type: text")
+    "xmodal.datasets.PackDADAInputs": {
+        "    Errors of :class:`PackGDSRInputs`.":
+            "    KeyError / TypeError / ValueError: as :class:`PackGDSRInputs`.",
+    },
+}
+
+
+def _fix_docstring(app, what, name, obj, options, lines):  # noqa: ANN001
+    fixes = DOCSTRING_FIXES.get(name)
+    if fixes:
+        lines[:] = [fixes.get(line, line) for line in lines]
+
+
+API_PACKAGES = ("align", "fuse", "ops", "models", "refine", "datasets", "evaluation")
+
+
+def _append_module_data(app, docname, source):  # noqa: ANN001
+    """Add ``autodata`` entries for the constants in a package's ``__all__``.
+
+    ``automodule :members:`` documents classes and functions re-exported through
+    ``__all__`` but skips re-exported constants (autodoc only documents data it
+    finds assigned in the module's own source), so ``api/<pkg>`` pages get them
+    appended here: every public name then appears in the API reference.
+    """
+    pkg = docname.split("/", 1)[1] if docname.startswith("api/") else ""
+    if pkg not in API_PACKAGES:
+        return
+    import importlib
+    import inspect
+
+    try:
+        module = importlib.import_module(f"xmodal.{pkg}")
+    except ImportError:
+        return
+    names = [
+        n for n in getattr(module, "__all__", ())
+        if not (inspect.isclass(getattr(module, n)) or inspect.isroutine(getattr(module, n))
+                or inspect.ismodule(getattr(module, n)))
+    ]
+    if names:
+        entries = "".join(_data_entry(module, n) for n in names)
+        source[0] += "\nConstants\n---------\n" + entries
+
+
+def _data_entry(module, name: str) -> str:  # noqa: ANN001
+    """A ``py:data`` entry: value, defining sub-module and its ``#:`` comment if any."""
+    import importlib
+    import pkgutil
+
+    from sphinx.pycode import ModuleAnalyzer
+
+    obj = getattr(module, name)
+    value = repr(obj)
+    if len(value) > 120 or "\n" in value:
+        value = f"{type(obj).__name__} (see the source)"
+    where, doc = module.__name__, []
+    for info in pkgutil.iter_modules(module.__path__):
+        sub = importlib.import_module(f"{module.__name__}.{info.name}")
+        if sub.__dict__.get(name) is obj:
+            where = sub.__name__
+            try:
+                doc = ModuleAnalyzer.for_module(where).find_attr_docs().get(("", name), [])
+            except Exception:  # noqa: BLE001 - no source: no comment
+                doc = []
+            break
+    body = "\n".join(f"   {line}" for line in doc if line.strip())
+    return (
+        f"\n.. py:data:: {name}\n   :module: {module.__name__}\n   :value: {value}\n\n"
+        + (body + "\n\n" if body else "")
+        + f"   Defined in ``{where}``.\n"
+    )
+
+
+def setup(app):  # noqa: ANN001
+    app.connect("autodoc-process-docstring", _fix_docstring, priority=100)
+    app.connect("source-read", _append_module_data)

@@ -1,4 +1,11 @@
-"""Sphinx extension: ``.. xmodal-registry::`` lists what xmodal's registries hold.
+"""Sphinx extension: lists made at build time from the checkout, so they cannot go stale.
+
+* ``xmodal-registry``: what xmodal's registries hold (below).
+* ``xmodal-recipes``: every recipe under ``recipes/`` (not ``_base_``) with its
+  leading comment.
+* ``xmodal-benchmarks``: every ``benchmarks/bench_*.py`` with its module docstring.
+
+``xmodal-registry``
 
 The directive imports the packages named in each registry's ``locations`` (what
 ``MODELS.build`` would import) and emits one table per registry with every
@@ -16,7 +23,9 @@ DATASETS, TRANSFORMS, METRICS).
 
 from __future__ import annotations
 
+import ast
 import importlib
+from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -109,6 +118,81 @@ class XmodalRegistryDirective(SphinxDirective):
         return ref
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def recipe_rows(root: Path = ROOT) -> list[tuple[str, str]]:
+    """Return ``(path relative to the repo, leading comment)`` for each recipe."""
+    rows = []
+    for path in sorted((root / "recipes").rglob("*.py")):
+        rel = path.relative_to(root)
+        if "_base_" in rel.parts:
+            continue
+        comment = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            comment.append(line.lstrip("#").strip())
+        rows.append((rel.as_posix(), " ".join(c for c in comment if c)))
+    return rows
+
+
+def benchmark_docs(root: Path = ROOT) -> list[tuple[str, str]]:
+    """Return ``(path relative to the repo, module docstring)`` for each benchmark script."""
+    out = []
+    for path in sorted((root / "benchmarks").glob("bench_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        out.append((path.relative_to(root).as_posix(), ast.get_docstring(tree) or ""))
+    return out
+
+
+class XmodalRecipesDirective(SphinxDirective):
+    """A table of every recipe and its leading comment."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        table = nodes.table()
+        group = nodes.tgroup(cols=2)
+        table += group
+        for width in (35, 65):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        group += head
+        body = nodes.tbody()
+        group += body
+        for i, (rel, comment) in enumerate([("recipe", "what it trains / tests")]
+                                           + recipe_rows()):
+            row = nodes.row()
+            for j, text in enumerate((rel, comment)):
+                entry = nodes.entry()
+                para = nodes.paragraph()
+                para += nodes.literal(text=text) if (i and j == 0) else nodes.Text(text)
+                entry += para
+                row += entry
+            (head if i == 0 else body).append(row)
+        return [table]
+
+
+class XmodalBenchmarksDirective(SphinxDirective):
+    """One rubric + literal block per benchmark script (its module docstring)."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        for rel, doc in benchmark_docs():
+            section = nodes.section(ids=[f"bench-{Path(rel).stem}"])
+            section += nodes.title(text=rel)
+            block = nodes.literal_block(doc, doc)
+            block["language"] = "text"
+            section += block
+            out.append(section)
+        return out
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("xmodal-registry", XmodalRegistryDirective)
+    app.add_directive("xmodal-recipes", XmodalRecipesDirective)
+    app.add_directive("xmodal-benchmarks", XmodalBenchmarksDirective)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
