@@ -15,6 +15,7 @@ from .protocol import (
     mod_crop,
     upsample_bicubic_pil,
 )
+from .refsr import CropRefSR, MakeLRBicubicRGB, PackRefSRInputs, RefSRDataset, resolve_refsr_root
 from .transforms import MakeLRDepth, ModCrop, PackGDSRInputs, RandomCropPair, RandomFlipTranspose
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "RandomCropPair", "MakeLRDepth", "RandomFlipTranspose", "PackGDSRInputs",
     "DADA_DEPTH_STD_MM", "DADATileDataset", "MakeLRDepthDADA", "PackDADAInputs",
     "IVIFDataset", "RandomCropIVIF", "RandomFlipIVIF", "PackIVIFInputs", "resolve_ivif_root",
+    "RefSRDataset", "CropRefSR", "MakeLRBicubicRGB", "PackRefSRInputs", "resolve_refsr_root",
 ]
