@@ -25,7 +25,7 @@ def _net(**kw):
     return IVIFNet(channels=8, num_resblocks=1, deform_groups=2, **kw)
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=4, deadline=None)
 @given(b=st.integers(1, 2), h=st.integers(6, 14), w=st.integers(6, 14))
 def test_ivifnet_shapes_and_gradients(b, h, w):
     net = _net()
