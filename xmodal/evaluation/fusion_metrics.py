@@ -18,8 +18,6 @@ import numpy as np
 import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
-from scipy import ndimage
-from skimage.metrics import structural_similarity
 
 from xmodal.registry import METRICS
 
@@ -190,6 +188,8 @@ def _gauss_filter_valid(x: np.ndarray, n: int) -> np.ndarray:
     r = (n - 1) / 2.0
     t = np.arange(n) - r
     w = np.exp(-(t**2) / (2.0 * (n / 5.0) ** 2))
+    from scipy import ndimage  # lazy: scipy/scikit-image are only needed by these metrics
+
     w /= w.sum()  # the outer product of normalised 1-D windows = fspecial's 2-D window
     y = ndimage.correlate1d(x, w, axis=0, mode="constant")
     y = ndimage.correlate1d(y, w, axis=1, mode="constant")
@@ -261,6 +261,8 @@ _SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 
 
 def _sobel_strength_orientation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from scipy import ndimage
+
     sx = ndimage.correlate(x, _SOBEL_X, mode="constant")
     sy = ndimage.correlate(x, _SOBEL_X.T, mode="constant")
     g = np.sqrt(sx * sx + sy * sy)
@@ -316,6 +318,8 @@ def qabf(ir: Any, vis: Any, fused: Any) -> float:
 
 
 def _ssim(x: np.ndarray, y: np.ndarray) -> float:
+    from skimage.metrics import structural_similarity
+
     return float(structural_similarity(x, y, data_range=255.0, gaussian_weights=True,
                                        sigma=1.5, use_sample_covariance=False))
 

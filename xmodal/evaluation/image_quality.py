@@ -18,7 +18,6 @@ import numpy as np
 import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
-from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from xmodal.registry import METRICS
 
@@ -74,6 +73,8 @@ def psnr(pred: np.ndarray, gt: np.ndarray, crop_border: int = 0, y_channel: bool
     Raises:
         ValueError: shapes differ, crop too large.
     """
+    from skimage.metrics import peak_signal_noise_ratio  # lazy: optional dependency
+
     p, g = _prepare(pred, gt, crop_border, y_channel)
     if np.array_equal(p, g):
         return float("inf")
@@ -88,6 +89,8 @@ def ssim(pred: np.ndarray, gt: np.ndarray, crop_border: int = 0, y_channel: bool
     Returns:
         SSIM in [-1, 1]; 1 for identical images.
     """
+    from skimage.metrics import structural_similarity
+
     p, g = _prepare(pred, gt, crop_border, y_channel)
     return float(structural_similarity(g, p, data_range=255.0, gaussian_weights=True, sigma=1.5,
                                        use_sample_covariance=False,
