@@ -83,26 +83,6 @@ html_static_path = ["_static"]
 html_theme_options = {"navigation_with_keys": True}
 
 
-# -- docstring shims --------------------------------------------------------
-# Exact-line fixes for docstrings of other modules that break the -W build,
-# applied before napoleon parses them. Each entry names the object and the
-# line; remove it once the docstring is fixed at its source. Nothing else is
-# rewritten, so new docstring errors still fail the build.
-DOCSTRING_FIXES: dict[str, dict[str, str]] = {
-    # "Raises:" entry without an exception type (napoleon needs "Type: text")
-    "xmodal.datasets.PackDADAInputs": {
-        "    Errors of :class:`PackGDSRInputs`.":
-            "    KeyError / TypeError / ValueError: as :class:`PackGDSRInputs`.",
-    },
-}
-
-
-def _fix_docstring(app, what, name, obj, options, lines):  # noqa: ANN001
-    fixes = DOCSTRING_FIXES.get(name)
-    if fixes:
-        lines[:] = [fixes.get(line, line) for line in lines]
-
-
 API_PACKAGES = ("align", "fuse", "ops", "models", "refine", "datasets", "evaluation")
 
 
@@ -164,5 +144,4 @@ def _data_entry(module, name: str) -> str:  # noqa: ANN001
 
 
 def setup(app):  # noqa: ANN001
-    app.connect("autodoc-process-docstring", _fix_docstring, priority=100)
     app.connect("source-read", _append_module_data)

@@ -245,7 +245,7 @@ class PackDADAInputs:
 
     Raises:
         KeyError: if ``preset``/``depth_std`` are missing (run :class:`MakeLRDepthDADA`).
-        Errors of :class:`PackGDSRInputs`.
+        KeyError / TypeError / ValueError: as :class:`PackGDSRInputs`.
     """
 
     def __init__(self) -> None:

@@ -1,6 +1,6 @@
 """Full networks (architectures), losses and the mmengine training wrappers."""
 
-from . import dsrdiff  # noqa: F401
+from . import dsrdiff, ivif, refsr  # noqa: F401  (register the other recipes' models)
 from .bicubic import Bicubic
 from .d2a2 import D2A2, CrossModalFusion
 from .data_preprocessor import GDSRDataPreprocessor
