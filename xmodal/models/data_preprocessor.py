@@ -30,6 +30,10 @@ class GDSRDataPreprocessor(BaseDataPreprocessor):
             the guide stays ``/ 255`` (in [0, 1]) when None, as D2A2 expects.
         guide_std: optional per-channel std the guide is divided by.
 
+    Shape:
+        - guide: list of (3, H, W) float tensors in [0, 1] -> (B, 3, H, W) float32.
+        - lr: list of (1, h, w) normalised LR depths -> (B, 1, h, w) float32.
+
     Returns (``forward``):
         ``{'inputs': {'lr': (B, 1, h, w), 'guide': (B, 3, H, W)}, 'data_samples': list}``
         with float32 tensors on the model's device; each sample's ``gt_depth``

@@ -34,6 +34,11 @@ class GDSRModel(BaseModel):
             (``dict(type='GDSRDataPreprocessor')``).
         init_cfg: mmengine initialisation config.
 
+    Shape:
+        - inputs['lr']: (B, 1, h, w) LR depth, HR min-max normalised, float32.
+        - inputs['guide']: (B, 3, H, W) guide in [0, 1] (RGB unless reordered).
+        - data_samples: B elements, each with ``gt_depth`` (1, H, W) for training.
+
     Modes of ``forward(inputs, data_samples, mode)``:
         - ``'tensor'``: the (B, 1, H, W) prediction (normalised depth).
         - ``'loss'``: ``{'loss': L(pred, gt_depth)}``.

@@ -50,7 +50,18 @@ class L1Loss(_PixelLoss):
 
 @MODELS.register_module()
 class MSELoss(_PixelLoss):
-    """``loss_weight * mean (pred - target)^2``; arguments and shapes as :class:`L1Loss`."""
+    """``loss_weight * mean (pred - target)^2``.
+
+    Args:
+        loss_weight: multiplier of the loss (1.0).
+        reduction: ``'mean'`` or ``'sum'``.
+
+    Shape:
+        pred, target: any equal shapes, e.g. (B, 1, H, W) -> scalar.
+
+    Raises:
+        ValueError: shapes differ or ``reduction`` unknown.
+    """
 
     def forward(self, pred: Tensor, target: Tensor) -> Tensor:
         self._check(pred, target)

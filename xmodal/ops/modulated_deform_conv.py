@@ -79,6 +79,13 @@ def resolve_backend(backend: str, x: Tensor) -> str:
     measured by ``benchmarks/bench_dcn.py``). An explicit backend is returned
     unchanged after checking that it exists.
 
+    Args:
+        backend: ``'auto'``, ``'torchvision'``, ``'mmcv'`` or ``'native'``.
+        x: the input features (any shape); only its device is read.
+
+    Returns:
+        The concrete backend name.
+
     Raises:
         ValueError: ``backend`` is not one of ``'auto'``, ``'torchvision'``,
             ``'mmcv'``, ``'native'``.
