@@ -12,11 +12,14 @@ imports them the first time a registry is used to build something, so
 works without importing ``xmodal.align`` first.
 """
 
+import copy
+
 from mmengine import registry as _mm
 from mmengine.registry import Registry
+from torch import nn
 
 __all__ = [
-    "MODELS", "DATASETS", "TRANSFORMS", "METRICS", "RUNNERS", "RUNNER_CONSTRUCTORS",
+    "build_block", "MODELS", "DATASETS", "TRANSFORMS", "METRICS", "RUNNERS", "RUNNER_CONSTRUCTORS",
     "LOOPS", "HOOKS", "LOG_PROCESSORS", "OPTIMIZERS", "OPTIM_WRAPPERS",
     "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "DATA_SAMPLERS", "EVALUATOR",
     "VISUALIZERS", "VISBACKENDS", "WEIGHT_INITIALIZERS", "MODEL_WRAPPERS", "FUNCTIONS",
@@ -69,3 +72,22 @@ WEIGHT_INITIALIZERS = Registry(
     "weight initializer", parent=_mm.WEIGHT_INITIALIZERS, scope="xmodal")
 MODEL_WRAPPERS = Registry("model_wrapper", parent=_mm.MODEL_WRAPPERS, scope="xmodal")
 FUNCTIONS = Registry("function", parent=_mm.FUNCTIONS, scope="xmodal")
+
+
+def build_block(cfg: dict | nn.Module | None, **defaults) -> nn.Module | None:
+    """Build a module from a config dict of :data:`MODELS`, filling unset keys from ``defaults``.
+
+    A ready ``nn.Module`` is returned as is and ``None`` stays ``None``, so every
+    constructor argument that takes a sub-block accepts a config, a module or None.
+
+    Raises:
+        TypeError: ``cfg`` is neither a dict, an ``nn.Module`` nor None.
+    """
+    if cfg is None or isinstance(cfg, nn.Module):
+        return cfg
+    if not isinstance(cfg, dict):
+        raise TypeError(f"a block config must be a dict, nn.Module or None, got {type(cfg)}")
+    cfg = copy.deepcopy(dict(cfg))
+    for key, value in defaults.items():
+        cfg.setdefault(key, value)
+    return MODELS.build(cfg)

@@ -7,31 +7,11 @@ samples the raw guide features.
 
 from __future__ import annotations
 
-import copy
-
 from torch import Tensor, nn
 
-from ..registry import MODELS
+from ..registry import MODELS, build_block
 
-__all__ = ["DynamicDualAlign", "DDA"]
-
-
-def build_block(cfg: dict | nn.Module | None, **defaults) -> nn.Module | None:
-    """Build a block from a config dict, filling unset keys from ``defaults``.
-
-    A ready ``nn.Module`` is returned as is and ``None`` stays ``None``.
-
-    Raises:
-        TypeError: ``cfg`` is neither a dict, an ``nn.Module`` nor None.
-    """
-    if cfg is None or isinstance(cfg, nn.Module):
-        return cfg
-    if not isinstance(cfg, dict):
-        raise TypeError(f"a block config must be a dict, nn.Module or None, got {type(cfg)}")
-    cfg = copy.deepcopy(dict(cfg))
-    for key, value in defaults.items():
-        cfg.setdefault(key, value)
-    return MODELS.build(cfg)
+__all__ = ["DynamicDualAlign", "DDA", "build_block"]
 
 
 @MODELS.register_module(name=["DynamicDualAlign", "DDA"])

@@ -12,8 +12,7 @@ import torch
 from torch import Tensor, nn
 
 from ..align._checks import check_pair
-from ..align.dda import build_block
-from ..registry import MODELS
+from ..registry import MODELS, build_block
 
 __all__ = ["MaskToPixelAggregation", "MFA"]
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..align.dda import build_block
-from ..registry import MODELS
+from ..registry import MODELS, build_block
 from .encoders import DepthEncoder, GuideEncoder
 
 __all__ = ["D2A2", "CrossModalFusion"]

@@ -9,20 +9,16 @@ modes, so the Runner's loops, hooks and checkpoints train and test it.
 from __future__ import annotations
 
 import torch
-from mmengine.model import BaseModel
 from torch import Tensor, nn
 
-from ..registry import MODELS
+from ..registry import MODELS, build_block
+from .base_model import GeneratorModel
 
 __all__ = ["GDSRModel"]
 
 
-def _build(cfg: dict | nn.Module) -> nn.Module:
-    return cfg if isinstance(cfg, nn.Module) else MODELS.build(cfg)
-
-
 @MODELS.register_module()
-class GDSRModel(BaseModel):
+class GDSRModel(GeneratorModel):
     """Generator + pixel loss + data preprocessor for GDSR.
 
     Args:
@@ -57,13 +53,8 @@ class GDSRModel(BaseModel):
         data_preprocessor: dict | nn.Module | None = None,
         init_cfg: dict | None = None,
     ) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type="GDSRDataPreprocessor")
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.generator = _build(generator)
-        self.pixel_loss = _build(pixel_loss) if pixel_loss is not None else None
+        super().__init__(generator, data_preprocessor, init_cfg)
+        self.pixel_loss = build_block(pixel_loss)
 
     @staticmethod
     def _gt(data_samples: list | None) -> Tensor:

@@ -11,10 +11,11 @@ import argparse
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import xmodal  # noqa: F401  (registers the checkpoint allow-list)
+from xmodal.tools._config import load_config
 
 __all__ = ["parse_args", "main"]
 
@@ -41,16 +42,7 @@ def main(argv: list[str] | None = None) -> dict:
     Returns the metrics dict.
     """
     args = parse_args(argv)
-    if not osp.isfile(args.config):
-        raise SystemExit(f"error: config file not found: {args.config}")
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get("work_dir") is None:
-        cfg.work_dir = osp.join("./work_dirs", osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args)
     checkpoint = args.checkpoint or args.checkpoint_opt
     if checkpoint is not None and checkpoint.lower() == "none":
         checkpoint = None  # parameter-free baselines under `mim test` (which needs a value)

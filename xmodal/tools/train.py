@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import os.path as osp
 import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import xmodal  # noqa: F401  (registers the checkpoint allow-list)
+from xmodal.tools._config import load_config
 
 __all__ = ["parse_args", "main"]
 
@@ -45,16 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def build_config(args: argparse.Namespace) -> Config:
     """Load the config and apply the command-line overrides."""
-    if not osp.isfile(args.config):
-        raise SystemExit(f"error: config file not found: {args.config}")
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get("work_dir") is None:
-        cfg.work_dir = osp.join("./work_dirs", osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args)
     if args.resume == "auto":
         cfg.resume = True
         cfg.load_from = None

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from ...registry import MODELS
-from ..gdsr_model import _build
+from ...registry import MODELS, build_block
 
 __all__ = ["DSRDiff"]
 
@@ -37,8 +36,8 @@ class DSRDiff(nn.Module):
 
     def __init__(self, dsrn: dict | nn.Module, grn: dict | nn.Module | None = None) -> None:
         super().__init__()
-        self.dsrn = _build(dsrn)
-        self.grn = _build(grn) if grn is not None else None
+        self.dsrn = build_block(dsrn)
+        self.grn = build_block(grn) if grn is not None else None
         if self.grn is not None and self.grn.guidance_dim != self.dsrn.guidance_dim:
             raise ValueError(f"grn.guidance_dim ({self.grn.guidance_dim}) must equal "
                              f"dsrn.guidance_dim ({self.dsrn.guidance_dim})")

@@ -19,8 +19,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ...registry import MODELS
-from ..gdsr_model import GDSRModel, _build
+from ...registry import MODELS, build_block
+from ..gdsr_model import GDSRModel
 
 __all__ = ["DSRDiffStage1Model", "DSRDiffStage2Model"]
 
@@ -60,7 +60,7 @@ class DSRDiffStage1Model(GDSRModel):
                  data_preprocessor: dict | nn.Module | None = None,
                  init_cfg: dict | None = None) -> None:
         super().__init__(generator, pixel_loss, data_preprocessor, init_cfg)
-        self.ggn = _build(ggn)
+        self.ggn = build_block(ggn)
 
     def forward(self, inputs: dict, data_samples: list | None = None, mode: str = "tensor"):
         if mode not in ("tensor", "loss", "predict"):
@@ -111,8 +111,8 @@ class DSRDiffStage2Model(GDSRModel):
         super().__init__(generator, pixel_loss, data_preprocessor, init_cfg)
         if getattr(self.generator, "grn", None) is None:
             raise ValueError("stage 2 needs a generator with a GRN (DSRDiff(dsrn=..., grn=...))")
-        self.ggn = _build(ggn)
-        self.guidance_loss = _build(guidance_loss or dict(type="L1Loss"))
+        self.ggn = build_block(ggn)
+        self.guidance_loss = build_block(guidance_loss or dict(type="L1Loss"))
         self.freeze_dsrn = freeze_dsrn
         for module in self._frozen():
             module.requires_grad_(False)

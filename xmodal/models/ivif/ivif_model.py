@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from mmengine.model import BaseModel
 from torch import Tensor, nn
 
-from ...registry import MODELS
+from ...registry import MODELS, build_block
+from ..base_model import GeneratorModel
 from .color import rgb_to_luma
 
 __all__ = ["IVIFModel"]
 
 
-def _build(cfg: dict | nn.Module) -> nn.Module:
-    return cfg if isinstance(cfg, nn.Module) else MODELS.build(cfg)
-
-
 @MODELS.register_module()
-class IVIFModel(BaseModel):
+class IVIFModel(GeneratorModel):
     """Generator + unsupervised fusion loss + data preprocessor.
 
     Args:
@@ -40,16 +36,13 @@ class IVIFModel(BaseModel):
             without data samples.
     """
 
+    default_preprocessor = dict(type="MultiInputDataPreprocessor", keys=("ir", "vis"))
+
     def __init__(self, generator: dict | nn.Module, loss: dict | nn.Module | None = None,
                  data_preprocessor: dict | nn.Module | None = None,
                  init_cfg: dict | None = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type="MultiInputDataPreprocessor", keys=("ir", "vis"))
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.generator = _build(generator)
-        self.loss_module = _build(loss) if loss is not None else None
+        super().__init__(generator, data_preprocessor, init_cfg)
+        self.loss_module = build_block(loss)
 
     def forward(self, inputs: dict, data_samples: list | None = None,
                 mode: str = "tensor") -> Tensor | dict | list:
