@@ -20,12 +20,15 @@ class _PixelLoss(nn.Module):
         self.loss_weight = loss_weight
         self.reduction = reduction
 
-    def _check(self, pred: Tensor, target: Tensor) -> None:
+    _loss = staticmethod(F.l1_loss)  # overridden by each subclass
+
+    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
         if pred.shape != target.shape:
             raise ValueError(
                 f"pred and target must have the same shape, got {tuple(pred.shape)} and "
                 f"{tuple(target.shape)}"
             )
+        return self.loss_weight * self._loss(pred, target, reduction=self.reduction)
 
 
 @MODELS.register_module()
@@ -43,9 +46,7 @@ class L1Loss(_PixelLoss):
         ValueError: shapes differ or ``reduction`` unknown.
     """
 
-    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
-        self._check(pred, target)
-        return self.loss_weight * F.l1_loss(pred, target, reduction=self.reduction)
+    _loss = staticmethod(F.l1_loss)
 
 
 @MODELS.register_module()
@@ -63,6 +64,4 @@ class MSELoss(_PixelLoss):
         ValueError: shapes differ or ``reduction`` unknown.
     """
 
-    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
-        self._check(pred, target)
-        return self.loss_weight * F.mse_loss(pred, target, reduction=self.reduction)
+    _loss = staticmethod(F.mse_loss)
