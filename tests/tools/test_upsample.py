@@ -1,0 +1,137 @@
+"""The ``xmodal upsample`` command: outputs per format, folders, --gt, and one error line per bad
+input (in-process ``main`` for most, one real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from xmodal.tools.cli import main as xmodal_main
+from xmodal.tools.upsample import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _write_pair(folder: Path, name: str = "a", lr=(12, 16), scale=4, fmt="png16", seed=0):
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    h, w = lr
+    y, x = np.mgrid[0:h * scale, 0:w * scale].astype(np.float32)
+    hr = 1000 + 8 * y + 5 * x
+    depth = hr[scale // 2::scale, scale // 2::scale].copy()
+    Image.fromarray(rng.integers(0, 256, (h * scale, w * scale, 3), dtype=np.uint8)).save(
+        folder / f"{name}_RGB.png")
+    if fmt == "png16":
+        Image.fromarray(depth.astype(np.uint16)).save(folder / f"{name}_LR.png")
+        Image.fromarray(hr.astype(np.uint16)).save(folder / f"{name}_HR.png")
+        return folder / f"{name}_RGB.png", folder / f"{name}_LR.png", folder / f"{name}_HR.png"
+    np.save(folder / f"{name}_LR.npy", depth / 1000.0)
+    return folder / f"{name}_RGB.png", folder / f"{name}_LR.npy", None
+
+
+def _run_error(capsys, argv: list[str]) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("xmodal upsample: error: "), err
+    return err[0]
+
+
+def test_png16_mm_in_png16_mm_out_with_gt(tmp_path, capsys):
+    rgb, depth, gt = _write_pair(tmp_path / "in")
+    out = tmp_path / "out"
+    assert main(["--rgb", str(rgb), "--depth", str(depth), "--gt", str(gt), "--out", str(out),
+                 "--model", "bicubic", "--quiet"]) == 0
+    sr = Image.open(out / "a_LR_sr.png")
+    assert sr.mode.startswith("I;16") and sr.size == Image.open(rgb).size
+    arr = np.asarray(sr).astype(np.float32)
+    assert 900 < arr.min() and arr.max() < 1700
+    for name in ("a_LR_sr_color.png", "a_LR_lr_color.png", "a_LR_error.png"):
+        assert Image.open(out / name).mode == "RGB"
+    line = capsys.readouterr().out
+    assert "RMSE" in line and "cm (bicubic" in line
+    summary = json.loads((out / "rmse.json").read_text())
+    # a linear ramp: bicubic is near exact inside, in cm
+    assert summary["files"][0]["unit"] == "cm" and summary["mean_rmse"] < 1.0
+
+
+def test_npy_metres_in_npy_out_and_consistent(tmp_path):
+    rgb, depth, _ = _write_pair(tmp_path / "in", fmt="npy")
+    assert main(["--rgb", str(rgb), "--depth", str(depth), "--out", str(tmp_path / "o"),
+                 "--model", "bicubic", "--consistent", "--no-color", "--quiet"]) == 0
+    sr = np.load(tmp_path / "o" / "a_LR_sr.npy")
+    lr = np.load(depth)
+    assert sr.shape == (48, 64) and sr.dtype == np.float32
+    pooled = sr.reshape(12, 4, 16, 4).mean(axis=(1, 3))
+    np.testing.assert_allclose(pooled, lr, atol=1e-5)
+    assert not list((tmp_path / "o").glob("*_color.png"))
+
+
+def test_folder_of_inputs_and_top_level_command(tmp_path, capsys):
+    for i, name in enumerate(("a", "b")):
+        _write_pair(tmp_path / "rgb", name, seed=i)
+    rgb_dir, depth_dir = tmp_path / "r", tmp_path / "d"
+    rgb_dir.mkdir(), depth_dir.mkdir()
+    for p in (tmp_path / "rgb").glob("*_RGB.png"):
+        p.rename(rgb_dir / p.name)
+    for p in (tmp_path / "rgb").glob("*_LR.png"):
+        p.rename(depth_dir / p.name)
+    assert xmodal_main(["upsample", "--rgb", str(rgb_dir), "--depth", str(depth_dir), "--out",
+                        str(tmp_path / "o"), "--model", "bicubic", "--tile", "32",
+                        "--overlap", "8", "--no-color"]) == 0
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["a_LR_sr.png", "b_LR_sr.png"]
+
+
+@pytest.mark.parametrize("case", ["missing", "non_image", "mismatch", "all_zero", "rgba",
+                                  "all_nan", "count", "no_weights_x8"])
+def test_bad_inputs_one_error_line(tmp_path, capsys, case):
+    rgb, depth, _ = _write_pair(tmp_path / "in")
+    args = ["--out", str(tmp_path / "o"), "--model", "bicubic", "--quiet"]
+    expect = {
+        "missing": "file not found", "non_image": "not a readable image",
+        "mismatch": "resize-guide", "all_zero": "no valid pixel", "rgba": "4 channels",
+        "all_nan": "no valid pixel", "count": "paired by sorted file name",
+        "no_weights_x8": "--weights PATH",
+    }[case]
+    if case == "missing":
+        depth = tmp_path / "nope.png"
+    elif case == "non_image":
+        depth = tmp_path / "fake.png"
+        depth.write_text("hello")
+    elif case == "mismatch":
+        Image.open(rgb).crop((0, 0, 50, 48)).save(rgb)
+    elif case == "all_zero":
+        Image.fromarray(np.zeros((12, 16), np.uint16)).save(depth)
+    elif case == "rgba":
+        Image.open(rgb).convert("RGBA").save(rgb)
+    elif case == "all_nan":
+        depth = tmp_path / "nan.npy"
+        np.save(depth, np.full((12, 16), np.nan, np.float32))
+    elif case == "count":
+        _write_pair(tmp_path / "in", "b")
+        rgb = tmp_path / "in"  # 2 images (RGB + HR png are both images) vs 1 depth
+    elif case == "no_weights_x8":
+        args = ["--out", str(tmp_path / "o"), "--model", "d2a2", "--scale", "8", "--quiet"]
+        small = np.asarray(Image.open(depth))[:6, :8]
+        Image.fromarray(small).save(depth)
+    msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), *args])
+    assert expect in msg
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*_sr*"))
+
+
+def test_subprocess_error_has_no_traceback(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "xmodal.tools.upsample", "--rgb", str(tmp_path / "x.jpg"),
+         "--depth", str(tmp_path / "y.png"), "--out", str(tmp_path / "o")],
+        capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"xmodal upsample: error: rgb: file not found: {tmp_path / 'x.jpg'}"]
