@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-__all__ = ["GuideEncoder", "DepthEncoder", "ResBlock"]
+__all__ = ["GuideEncoder", "DepthEncoder", "ResBlock", "conv_encoder", "conv_decoder"]
 
 
 def _conv3x3(cin: int, cout: int) -> nn.Conv2d:
@@ -97,3 +97,38 @@ class DepthEncoder(nn.Module):
     def forward(self, depth: Tensor) -> Tensor:
         x = self.head(depth)
         return x + self.body(x)
+
+
+def conv_encoder(
+    in_channels: int, channels: int, num_blocks: int, negative_slope: float = 0.2
+) -> nn.Sequential:
+    """``conv3x3 -> LeakyReLU -> num_blocks x ResBlock``: the image encoder of the IVIF/RefSR nets.
+
+    Shape:
+        (B, in_channels, H, W) -> (B, channels, H, W).
+    """
+    return nn.Sequential(
+        _conv3x3(in_channels, channels), nn.LeakyReLU(negative_slope),
+        *[ResBlock(channels) for _ in range(num_blocks)],
+    )
+
+
+def conv_decoder(
+    channels: int, out_channels: int, negative_slope: float = 0.2, zero_init_tail: bool = False
+) -> nn.Sequential:
+    """``conv3x3 -> LeakyReLU -> conv3x3`` to ``out_channels``; optionally a zero last conv.
+
+    With ``zero_init_tail`` the decoder outputs 0 at initialisation, so a network
+    that adds it to a baseline (bicubic, average fusion) starts as that baseline.
+
+    Shape:
+        (B, channels, H, W) -> (B, out_channels, H, W).
+    """
+    decoder = nn.Sequential(
+        _conv3x3(channels, channels), nn.LeakyReLU(negative_slope),
+        _conv3x3(channels, out_channels),
+    )
+    if zero_init_tail:
+        nn.init.zeros_(decoder[-1].weight)
+        nn.init.zeros_(decoder[-1].bias)
+    return decoder

@@ -31,15 +31,10 @@ from torch import Tensor, nn
 from ...align import DGA, LDA
 from ...fuse import GatedConv, PixelAttentionFusion
 from ...registry import MODELS
-from ..encoders import ResBlock
+from ..encoders import conv_decoder, conv_encoder
 from .color import rgb_to_ycbcr, ycbcr_to_rgb
 
 __all__ = ["IVIFNet"]
-
-
-def _encoder(channels: int, num_resblocks: int, slope: float) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.LeakyReLU(slope),
-                         *[ResBlock(channels) for _ in range(num_resblocks)])
 
 
 @MODELS.register_module()
@@ -76,19 +71,14 @@ class IVIFNet(nn.Module):
                  per_channel_lda: bool = False, negative_slope: float = 0.2,
                  zero_init_tail: bool = False) -> None:
         super().__init__()
-        self.ir_encoder = _encoder(channels, num_resblocks, negative_slope)
-        self.vis_encoder = _encoder(channels, num_resblocks, negative_slope)
+        self.ir_encoder = conv_encoder(1, channels, num_resblocks, negative_slope)
+        self.vis_encoder = conv_encoder(1, channels, num_resblocks, negative_slope)
         self.lda = LDA(channels, hidden_channels=channels, per_channel=per_channel_lda)
         self.dga = DGA(channels, deform_groups=deform_groups)
         self.merge = nn.Conv2d(2 * channels, channels, 1)
         self.gate = GatedConv(channels)
         self.attention = PixelAttentionFusion(channels, negative_slope=negative_slope)
-        self.decoder = nn.Sequential(
-            nn.Conv2d(channels, channels, 3, padding=1), nn.LeakyReLU(negative_slope),
-            nn.Conv2d(channels, 1, 3, padding=1))
-        if zero_init_tail:
-            nn.init.zeros_(self.decoder[-1].weight)
-            nn.init.zeros_(self.decoder[-1].bias)
+        self.decoder = conv_decoder(channels, 1, negative_slope, zero_init_tail)
 
     @staticmethod
     def _check(ir: Tensor, vis: Tensor) -> None:

@@ -27,15 +27,10 @@ from torch import Tensor, nn
 from ...align import DGA
 from ...fuse import GatedConv, PixelAttentionFusion
 from ...registry import MODELS
-from ..encoders import ResBlock
+from ..encoders import conv_decoder, conv_encoder
 from .matching import gather_blocks, patch_match
 
 __all__ = ["RefSRNet"]
-
-
-def _encoder(channels: int, num_resblocks: int, slope: float) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(3, channels, 3, padding=1), nn.LeakyReLU(slope),
-                         *[ResBlock(channels) for _ in range(num_resblocks)])
 
 
 def _resize(x: Tensor, size: tuple[int, int]) -> Tensor:
@@ -80,19 +75,14 @@ class RefSRNet(nn.Module):
         if scale not in self.SCALES:
             raise ValueError(f"scale must be one of {self.SCALES}, got {scale!r}")
         self.scale, self.chunk_size = scale, chunk_size
-        self.match_encoder = _encoder(channels, 1, negative_slope)
-        self.lr_encoder = _encoder(channels, num_resblocks, negative_slope)
-        self.ref_encoder = _encoder(channels, num_resblocks, negative_slope)
+        self.match_encoder = conv_encoder(3, channels, 1, negative_slope)
+        self.lr_encoder = conv_encoder(3, channels, num_resblocks, negative_slope)
+        self.ref_encoder = conv_encoder(3, channels, num_resblocks, negative_slope)
         self.dga = DGA(channels, deform_groups=deform_groups)
         self.merge = nn.Conv2d(2 * channels, channels, 1)
         self.gate = GatedConv(channels)
         self.attention = PixelAttentionFusion(channels, negative_slope=negative_slope)
-        self.decoder = nn.Sequential(
-            nn.Conv2d(channels, channels, 3, padding=1), nn.LeakyReLU(negative_slope),
-            nn.Conv2d(channels, 3, 3, padding=1))
-        if zero_init_tail:
-            nn.init.zeros_(self.decoder[-1].weight)
-            nn.init.zeros_(self.decoder[-1].bias)
+        self.decoder = conv_decoder(channels, 3, negative_slope, zero_init_tail)
 
     def _check(self, lr: Tensor, ref: Tensor) -> None:
         for name, x in (("lr", lr), ("ref", ref)):
