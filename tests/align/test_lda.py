@@ -45,6 +45,33 @@ def test_instance_stats_use_unbiased_variance():
     assert std.item() == pytest.approx(torch.tensor([1.0, 2.0, 3.0, 6.0]).std().item())
 
 
+@given(
+    b=st.integers(1, 2), c=st.integers(1, 5), h=st.integers(2, 8), w=st.integers(2, 8),
+    offset=st.sampled_from([0.0, 10.0, 1000.0]), channels_last=st.booleans(),
+    grad=st.booleans(), seed=st.integers(0, 2**16),
+)
+def test_fast_statistics_and_affine_equal_the_formulas(b, c, h, w, offset, channels_last,
+                                                       grad, seed):
+    """Two-pass stats and the one-pass ``guide * a + b`` equal torch.var_mean and Sec. 3.2."""
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(b, c, h, w, generator=gen, dtype=torch.float64) * 3 + offset
+    mean_t = torch.randn(b, c, 1, 1, generator=gen, dtype=torch.float64)
+    std_t = torch.rand(b, c, 1, 1, generator=gen, dtype=torch.float64) + 0.1
+    var_ref, mean_ref = torch.var_mean(x, dim=(2, 3), keepdim=True, correction=1)
+    std_ref = (var_ref + 1e-5).sqrt()
+    ref = (x - mean_ref) / std_ref * std_t + mean_t
+    if channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
+    x.requires_grad_(grad)
+    mean, std = instance_mean_std(x)
+    torch.testing.assert_close(mean, mean_ref, rtol=1e-10, atol=1e-10)
+    torch.testing.assert_close(std, std_ref, rtol=1e-10, atol=1e-10)
+    torch.testing.assert_close(domain_align(x, mean_t, std_t), ref, rtol=1e-9, atol=1e-9)
+    if grad:  # the in-place square is skipped under autograd: backward works
+        std.sum().backward()
+        assert torch.isfinite(x.grad).all()
+
+
 def test_gradients_finite_and_reach_mlps():
     lda = LDA(channels=4)
     t = torch.randn(2, 4, 5, 5, requires_grad=True)

@@ -59,7 +59,10 @@ def _outputs_and_grads(fn, tensors, seed: int) -> list[torch.Tensor]:
     return [out.detach(), *torch.autograd.grad(out, leaves, grad_out)]
 
 
-def _compare(case: dict, dtype: torch.dtype, rtol: float, atol: float, max_columns=None) -> None:
+def _compare(
+    case: dict, dtype: torch.dtype, rtol: float, atol: float, max_columns=None,
+    channels_last: bool = False,
+) -> None:
     tensors, conv = _make(case, dtype)
     g = case["g"]
 
@@ -67,6 +70,8 @@ def _compare(case: dict, dtype: torch.dtype, rtol: float, atol: float, max_colum
         return deform_conv2d(x, o, w, b, mask=m, **conv)
 
     def native(x, o, m, w, b):
+        if channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
         return native_modulated_deform_conv2d(
             x, o, m, w, b, deform_groups=g, max_columns=max_columns, **conv
         )
@@ -95,6 +100,34 @@ def test_matches_torchvision_float32(case):
 def test_row_chunking_changes_nothing(case, max_columns):
     """Chunks of one or a few output rows give the same outputs and gradients."""
     _compare(case, torch.float64, rtol=1e-9, atol=1e-9, max_columns=max_columns)
+
+
+@given(dcn_cases(), st.sampled_from([None, 5]))
+def test_channels_last_input_changes_nothing(case, max_columns):
+    """An NHWC input (the fast CPU layout) gives the same outputs and gradients."""
+    _compare(case, torch.float64, rtol=1e-9, atol=1e-9, max_columns=max_columns,
+             channels_last=True)
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+@pytest.mark.parametrize("max_columns", [None, 40])
+def test_inference_mode_writes_chunks_in_place(channels_last, max_columns):
+    """Without autograd the chunks go straight into the output; same values, same layout."""
+    gen = torch.Generator().manual_seed(3)
+    x = torch.randn(2, 4, 9, 10, generator=gen, dtype=torch.float64)
+    offset = torch.randn(2, 2 * 2 * 9, 9, 10, generator=gen, dtype=torch.float64) * 3
+    mask = torch.rand(2, 2 * 9, 9, 10, generator=gen, dtype=torch.float64)
+    weight = torch.randn(5, 4, 3, 3, generator=gen, dtype=torch.float64)
+    bias = torch.randn(5, generator=gen, dtype=torch.float64)
+    ref = deform_conv2d(x, offset, weight, bias, padding=1, mask=mask)
+    if channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
+    with torch.inference_mode():
+        out = native_modulated_deform_conv2d(
+            x, offset, mask, weight, bias, padding=1, deform_groups=2, max_columns=max_columns
+        )
+    torch.testing.assert_close(out, ref, rtol=1e-9, atol=1e-9)
+    assert out.is_contiguous(memory_format=torch.channels_last) == channels_last
 
 
 def test_far_outside_reads_zero_and_border_is_partial():

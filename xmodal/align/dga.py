@@ -85,7 +85,7 @@ class DeformableGeometricAlign(nn.Module):
         self.kernel_size = kernel_size
         self.deform_groups = deform_groups
         self.backend = backend
-        act = nn.LeakyReLU(negative_slope)
+        act = nn.LeakyReLU(negative_slope, inplace=True)  # on fresh conv outputs: safe
         self.offset_feat = nn.Sequential(
             nn.Conv2d(2 * channels, offset_channels, 3, padding=1),
             act,
@@ -109,8 +109,9 @@ class DeformableGeometricAlign(nn.Module):
     def predict_offsets(self, target: Tensor, guide_aligned: Tensor) -> tuple[Tensor, Tensor]:
         """Return ``(offset, mask)``: (B, 2*G*k*k, H, W) pixels and (B, G*k*k, H, W) in (0, 1)."""
         out = self.offset_mask(self.offset_feat(torch.cat((target, guide_aligned), dim=1)))
-        o1, o2, mask = torch.chunk(out, 3, dim=1)
-        return torch.cat((o1, o2), dim=1), torch.sigmoid(mask)
+        n = 2 * self.deform_groups * self.kernel_size**2
+        # [o1 | o2 | mask]: cat(o1, o2) is the first 2/3 of the channels, a view, no copy
+        return out[:, :n], torch.sigmoid(out[:, n:])
 
     def forward(
         self, target: Tensor, guide: Tensor, guide_aligned: Tensor | None = None

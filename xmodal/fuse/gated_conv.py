@@ -20,7 +20,7 @@ __all__ = ["GatedConv", "GatedConv2d"]
 
 
 def _leaky_relu() -> nn.Module:
-    return nn.LeakyReLU(0.2)
+    return nn.LeakyReLU(0.2, inplace=True)  # applied to a fresh conv output
 
 
 @MODELS.register_module(name=["GatedConv", "GatedConv2d"])

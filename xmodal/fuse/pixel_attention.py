@@ -61,7 +61,7 @@ class PixelAttentionFusion(nn.Module):
         super().__init__()
         self.channels = channels
         self.conv1 = nn.Conv2d(2 * channels, channels, 3, padding=1)
-        self.act = nn.LeakyReLU(negative_slope)
+        self.act = nn.LeakyReLU(negative_slope, inplace=True)
         self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
         self.gate = gate_layer()
 

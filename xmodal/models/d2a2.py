@@ -106,7 +106,7 @@ class D2A2(nn.Module):
         self.guide_channels = guide_channels
         self.guide_encoder = GuideEncoder(guide_channels, channels)
         self.depth_encoder = DepthEncoder(1, channels, num_resblocks)
-        self.act = nn.LeakyReLU(negative_slope)
+        self.act = nn.LeakyReLU(negative_slope, inplace=True)  # only on fresh conv outputs
         self.guide_heads = nn.ModuleList(
             nn.Conv2d(channels, channels, 3, padding=1) for _ in range(3)
         )
@@ -116,7 +116,7 @@ class D2A2(nn.Module):
         self.upsamplers = nn.ModuleList(_Upsample2x(channels) for _ in range(2))
         self.tail = nn.Sequential(
             nn.Conv2d(channels, channels // 2, 3, padding=1),
-            nn.LeakyReLU(negative_slope),
+            nn.LeakyReLU(negative_slope, inplace=True),
             nn.Conv2d(channels // 2, 1, 1),
         )
         if zero_init_tail:
@@ -150,4 +150,4 @@ class D2A2(nn.Module):
             x = fusion(x, self.act(head(g)))
             if i < 2:
                 x = self.upsamplers[i](x)
-        return self.tail(x) + skip
+        return self.tail(x).add_(skip)

@@ -36,7 +36,10 @@ class ResBlock(nn.Module):
         )
 
     def forward(self, x: Tensor) -> Tensor:
-        return x + self.res_scale * self.body(x)
+        res = self.body(x)  # a fresh tensor: scaled and summed in place
+        if self.res_scale != 1.0:
+            res = res.mul_(self.res_scale)
+        return res.add_(x)
 
 
 class GuideEncoder(nn.Module):
@@ -96,7 +99,8 @@ class DepthEncoder(nn.Module):
 
     def forward(self, depth: Tensor) -> Tensor:
         x = self.head(depth)
-        return x + self.body(x)
+        res = self.body(x)
+        return x + res if res is x else res.add_(x)  # in place unless the body is empty
 
 
 def conv_encoder(

@@ -24,10 +24,12 @@ under ``align_corners=False``.
 Memory: the columns hold ``B * C_in * kh * kw * H_out * W_out`` values (700 MB in
 fp32 for 64 channels, 3x3, 480x640). Without autograd the output rows are
 processed in chunks of at most ``max_columns`` column values, so the peak stays
-near one chunk (16 M values, 64 MB fp32, by default); moderate chunks are also
-faster on CPU than one big one. With autograd every chunk's samples and
-columns are kept for the backward pass, so training memory is about twice the
-full columns (torchvision's CPU op keeps none but recomputes them).
+near one chunk (4 M values, 16 MB fp32, by default); moderate chunks are also
+faster on CPU than one big one (they stay in cache between the sampling, the
+mask product and the matmul, and glibc serves them without fresh page faults).
+With autograd every chunk's samples and columns are kept for the backward pass,
+so training memory is about twice the full columns (torchvision's CPU op keeps
+none but recomputes them).
 """
 
 from __future__ import annotations
@@ -40,10 +42,11 @@ from torch.nn.modules.utils import _pair
 __all__ = ["native_modulated_deform_conv2d"]
 
 # Chunk sizes in column values, measured near the fastest on 2 CPU cores for 64 channels,
-# 3x3, 480x640: 2**24 (64 MB fp32, ~28 rows) for inference; with autograd bigger chunks
+# 3x3, 480x640: 2**22 (16 MB fp32, ~7 rows) for inference (2**20 and 2**24 were 5-30%
+# slower, channels-last input, 1 and 2 threads); with autograd bigger chunks
 # are faster (every chunk's backward zero-fills and accumulates a full-size input
 # gradient) and do not change the memory kept for backward, so 2**26 (256 MB fp32).
-_DEFAULT_MAX_COLUMNS = 1 << 24
+_DEFAULT_MAX_COLUMNS = 1 << 22
 _DEFAULT_MAX_COLUMNS_GRAD = 1 << 26
 
 
@@ -138,8 +141,8 @@ def native_modulated_deform_conv2d(
         stride, padding, dilation: as in :func:`torch.nn.functional.conv2d`.
         deform_groups: G; ``C_in`` must be divisible by it.
         max_columns: the most column values computed at once (chunked over
-            output rows; at least one row per chunk). ``None`` uses 2**24
-            (64 MB fp32) without autograd, 2**26 with it. Bounds the peak memory
+            output rows; at least one row per chunk). ``None`` uses 2**22
+            (16 MB fp32) without autograd, 2**26 with it. Bounds the peak memory
             only without autograd.
 
     Returns:
@@ -163,23 +166,45 @@ def native_modulated_deform_conv2d(
     b, h_out, w_out = offset.shape[0], offset.shape[-2], offset.shape[-1]
     w2d = weight.reshape(c_out, c_in * kh * kw)
 
+    autograd = torch.is_grad_enabled() and any(
+        t is not None and t.requires_grad for t in (input, offset, mask, weight, bias)
+    )
     if max_columns is None:
-        needs_grad = torch.is_grad_enabled() and any(
-            t is not None and t.requires_grad for t in (input, offset, mask, weight, bias)
-        )
-        max_columns = _DEFAULT_MAX_COLUMNS_GRAD if needs_grad else _DEFAULT_MAX_COLUMNS
+        max_columns = _DEFAULT_MAX_COLUMNS_GRAD if autograd else _DEFAULT_MAX_COLUMNS
     per_row = b * c_in * kh * kw * w_out
     rows_per_chunk = max(1, max_columns // max(per_row, 1))
-
+    # A channels-last input gives a channels-last output: each chunk's matmul then
+    # writes (B, n * W_out, C_out) rows, the memory order of an NHWC tensor, so the
+    # next (channels-last) convolution reads it without a layout conversion.
+    nhwc = input.is_contiguous(memory_format=torch.channels_last) and not input.is_contiguous()
+    if nhwc:
+        w_mat, bias_view = w2d.t().expand(b, -1, -1), None if bias is None else bias.view(1, 1, -1)
+    else:
+        w_mat, bias_view = w2d.expand(b, -1, -1), None if bias is None else bias.view(1, -1, 1)
+    cat_dim = 1 if nhwc else 2
+    out = None
+    if not (autograd or torch.compiler.is_compiling()):
+        # chunks write straight into the output: no concatenation copy
+        shape = (b, h_out * w_out, c_out) if nhwc else (b, c_out, h_out * w_out)
+        out = torch.empty(shape, dtype=input.dtype, device=input.device)
     outs = []
     for r0 in range(0, h_out, rows_per_chunk):
         r1 = min(h_out, r0 + rows_per_chunk)
         cols = _sample_columns(
             input, offset, mask, (r0, r1), (kh, kw), stride, padding, dilation, deform_groups
-        )
-        if bias is None:
-            outs.append(torch.matmul(w2d, cols))  # (B, C_out, n * W_out)
+        )  # (B, C_in * kh * kw, n * W_out)
+        if nhwc:
+            cols = cols.transpose(1, 2)  # (B, n * W_out, C_in * kh * kw), a view
+        lhs, rhs = (cols, w_mat) if nhwc else (w_mat, cols)
+        dst = None if out is None else out.narrow(cat_dim, r0 * w_out, (r1 - r0) * w_out)
+        if bias_view is None:
+            res = torch.bmm(lhs, rhs, out=dst)
         else:
-            outs.append(torch.baddbmm(bias.reshape(1, c_out, 1), w2d.expand(b, -1, -1), cols))
-    out = outs[0] if len(outs) == 1 else torch.cat(outs, dim=-1)
-    return out.reshape(b, c_out, h_out, w_out)
+            res = torch.baddbmm(bias_view, lhs, rhs, out=dst)
+        if out is None:
+            outs.append(res)
+    if out is None:
+        out = outs[0] if len(outs) == 1 else torch.cat(outs, dim=cat_dim)
+    if nhwc:  # (B, H * W, C) memory viewed as a channels-last (B, C, H, W) tensor
+        return out.view(b, h_out, w_out, c_out).permute(0, 3, 1, 2)
+    return out.view(b, c_out, h_out, w_out)
