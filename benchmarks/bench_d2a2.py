@@ -5,9 +5,12 @@ guide / output; the LR input is ``size / scale``), batch 1, random inputs in
 [0, 1], median of ``--repeat`` forwards after ``--warmup`` under
 ``torch.inference_mode``. Peak memory: CUDA ``max_memory_allocated`` above the
 resident model; CPU the process' peak RSS above the RSS before the call.
-``corr`` and ``drmse%`` compare each variant's output with the fp32 eager
-output of the same backend: Pearson correlation and the relative change of the
-RMSE to a fixed random target (the issue's accuracy criteria: >= 0.999 and < 1%).
+Every row is compared with the *official configuration* measured in the same
+run, same scale (torchvision DCN, fp32, NCHW, eager): ``speed-up`` = its median
+/ this row's; ``corr`` and ``drmse%`` = Pearson correlation of the outputs and
+the relative change of the RMSE to a fixed random target (the issue's accuracy
+criteria: >= 0.999 and < 1%). Without an official row, the first row is the
+reference and ``speed-up`` is ``-``.
 
 Training: ``D2A2(scale=4)`` on 256x256 guides (64x64 LR), L1 loss to a random
 target, Adam (lr 1e-4); median step time after warm-up, samples/s.
@@ -21,10 +24,15 @@ Variants (``--variants``): ``fp32`` (the official configuration: NCHW, eager),
 official one; ``auto`` is ``native`` on CPU, mmcv's CUDA op if it imports,
 else torchvision). Several backends give one row each.
 
+CPU: ``--threads`` sets torch's thread count; ``--malloc retain`` makes glibc
+keep freed memory (no page faults on every full-size tensor; see
+``_common.retain_freed_memory``); the banner prints both and the load average.
+
 Default CPU run (a few minutes on 2 cores): output 240x320 (a quarter of the
 640x480 frame; pass ``--size 480x640`` for the full frame, ~4x longer),
-scales 4/8/16, backends torchvision and auto, no training
-(``--train`` adds it: one step takes tens of seconds on 2 cores).
+scales 4/8/16, backends torchvision and auto, variants fp32 and cl, no training
+(``--train`` adds it: one step takes tens of seconds on 2 cores). The issue's
+CPU target row: ``python benchmarks/bench_d2a2.py --size 480x640 --scales 4``.
 CUDA: ``python benchmarks/bench_d2a2.py --device cuda`` (640x480, all variants,
 training at batch 4 and 16).
 """
@@ -43,7 +51,13 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _common import format_table, peak_memory, print_banner, time_median  # noqa: E402
+from _common import (  # noqa: E402
+    format_table,
+    peak_memory,
+    print_banner,
+    retain_freed_memory,
+    time_median,
+)
 
 from xmodal.align.dga import DeformableGeometricAlign  # noqa: E402
 from xmodal.models import D2A2  # noqa: E402
@@ -112,11 +126,15 @@ def corr_and_drmse(out: torch.Tensor, ref: torch.Tensor, target: torch.Tensor):
     return corr, 100 * (r_out / r_ref - 1).item()
 
 
+OFFICIAL = ("torchvision", "fp32")  # the official configuration: torchvision DCN, fp32 NCHW eager
+
+
 def bench_inference(args, device, backends, headers_out: list) -> list[list[object]]:
+    """One row per (scale, backend, variant); speed-up and accuracy vs the official row."""
     rows = []
     for scale in args.scales:
+        measured = []  # (row, median s, output) of this scale
         for backend in backends:
-            ref = None
             for variant in args.variants:
                 net = build_net(scale, backend, device, args.offset_std).eval()
                 model, ctx, cl = variant_setup(net, variant, device)
@@ -132,19 +150,22 @@ def bench_inference(args, device, backends, headers_out: list) -> list[list[obje
                     out = fwd().float()
                 except Exception as exc:  # noqa: BLE001 - report and go on with the table
                     rows.append([f"x{scale}", backend, variant, f"failed: {type(exc).__name__}",
-                                 "-", "-", "-"])
+                                 "-", "-", "-", "-"])
                     print(f"x{scale} {backend} {variant} failed: {exc}", flush=True)
                     continue
-                if ref is None:
-                    ref = out
-                corr, drmse = corr_and_drmse(out, ref, target)
-                rows.append([
-                    f"x{scale}", backend, variant, f"{med * 1e3:.1f}",
-                    "n/a" if mem is None else f"{mem / 2**20:.0f}", f"{corr:.6f}",
-                    f"{drmse:+.3f}",
-                ])
-                print(format_table(headers_out, rows[-1:]).splitlines()[-1], flush=True)
+                row = [f"x{scale}", backend, variant, f"{med * 1e3:.1f}",
+                       "n/a" if mem is None else f"{mem / 2**20:.0f}"]
+                measured.append((row, med, out, target))
+                print(format_table(headers_out, [row + ["", "", ""]]).splitlines()[-1],
+                      flush=True)
                 del net, model
+        # speed-up and accuracy against the official row of the same scale, same run
+        official = next((m for m in measured if tuple(m[0][1:3]) == OFFICIAL), None)
+        ref_out = official[2] if official else measured[0][2] if measured else None
+        for row, med, out, target in measured:
+            corr, drmse = corr_and_drmse(out, ref_out, target)
+            speedup = f"{official[1] / med:.2f}x" if official else "-"
+            rows.append(row + [speedup, f"{corr:.6f}", f"{drmse:+.3f}"])
     return rows
 
 
@@ -200,7 +221,12 @@ def main(argv: list[str] | None = None) -> None:
                    help="output HxW (default 240x320 on CPU, 480x640 on CUDA)")
     p.add_argument("--scales", nargs="+", type=int, default=[4, 8, 16])
     p.add_argument("--variants", nargs="+", choices=VARIANTS, default=None,
-                   help="inference variants (default fp32 on CPU, all on CUDA)")
+                   help="inference variants (default fp32 cl on CPU, all on CUDA)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch.set_num_threads (default: torch's, one per core)")
+    p.add_argument("--malloc", choices=["default", "retain"], default="default",
+                   help="'retain': glibc keeps freed memory (no per-tensor mmap/page faults), "
+                        "see _common.retain_freed_memory")
     p.add_argument("--repeat", type=int, default=None, help="default 3 (CPU) / 20 (CUDA)")
     p.add_argument("--warmup", type=int, default=None, help="default 1 (CPU) / 5 (CUDA)")
     p.add_argument("--offset-std", type=float, default=0.01,
@@ -223,7 +249,11 @@ def main(argv: list[str] | None = None) -> None:
     args.size = args.size or ((480, 640) if cuda else (240, 320))
     if any(s % 16 for s in args.size):
         p.error(f"--size must be a multiple of 16 in both dimensions, got {args.size}")
-    args.variants = args.variants or (list(VARIANTS) if cuda else ["fp32"])
+    args.variants = args.variants or (list(VARIANTS) if cuda else ["fp32", "cl"])
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.malloc == "retain" and not retain_freed_memory():
+        p.error("--malloc retain needs glibc (mallopt was refused or libc.so.6 is missing)")
     args.repeat = args.repeat or (20 if cuda else 3)
     args.warmup = args.warmup if args.warmup is not None else (5 if cuda else 1)
     args.train = args.train or cuda
@@ -250,8 +280,8 @@ def main(argv: list[str] | None = None) -> None:
         h, w = args.size
         print(f"\nInference: output {h}x{w}, batch 1, median of {args.repeat} after "
               f"{args.warmup} warm-up", flush=True)
-        headers = ["scale", "backend", "variant", "median ms", "peak MiB", "corr vs fp32",
-                   "drmse %"]
+        headers = ["scale", "backend", "variant", "median ms", "peak MiB", "speed-up",
+                   "corr", "drmse %"]
         print(format_table(headers, []), flush=True)
         rows = bench_inference(args, device, backends, headers)
         print()
