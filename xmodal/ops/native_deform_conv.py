@@ -183,8 +183,10 @@ def native_modulated_deform_conv2d(
         w_mat, bias_view = w2d.expand(b, -1, -1), None if bias is None else bias.view(1, -1, 1)
     cat_dim = 1 if nhwc else 2
     out = None
-    if not (autograd or torch.compiler.is_compiling()):
-        # chunks write straight into the output: no concatenation copy
+    in_place = not (
+        autograd or torch.compiler.is_compiling() or torch.is_autocast_enabled(input.device.type)
+    )  # out= ops are not autocast (the matmul dtype would be wrong) nor autograd-able
+    if in_place:  # chunks write straight into the output: no concatenation copy
         shape = (b, h_out * w_out, c_out) if nhwc else (b, c_out, h_out * w_out)
         out = torch.empty(shape, dtype=input.dtype, device=input.device)
     outs = []
