@@ -11,6 +11,9 @@ sigmoid(N(0, 1)). Times are medians of ``--repeat`` runs after ``--warmup``;
 Default (CPU, a few minutes on 2 cores): C = 64 at 120x160, 240x320, 480x640,
 fwd+bwd only up to 240x320 (``--bwd-max-pixels 307200`` adds 480x640: minutes more).
 Bigger sweeps: ``--channels 32 64 128 --sizes 240x320 480x640 960x1280``;
+``--channels-last`` feeds NHWC tensors (as a channels-last D2A2 does; the native
+backend then returns NHWC); ``--threads`` and ``--malloc retain`` as in
+``bench_d2a2.py``;
 GPU: ``--device cuda``.
 """
 
@@ -26,7 +29,13 @@ from torchvision.ops import deform_conv2d
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _common import format_table, peak_memory, print_banner, time_median  # noqa: E402
+from _common import (  # noqa: E402
+    format_table,
+    peak_memory,
+    print_banner,
+    retain_freed_memory,
+    time_median,
+)
 
 from xmodal.ops import (  # noqa: E402
     mmcv_ops_available,
@@ -56,7 +65,11 @@ def make_case(c: int, h: int, w: int, args: argparse.Namespace) -> dict:
         weight=torch.randn(c, c, k, k, generator=gen) / (c * kk) ** 0.5,
         bias=torch.randn(c, generator=gen),
     )
-    return {n: v.to(args.device, dtype) for n, v in t.items()}
+    t = {n: v.to(args.device, dtype) for n, v in t.items()}
+    if args.channels_last:  # the layout a channels-last network hands the DCN
+        t = {n: v.contiguous(memory_format=torch.channels_last) if v.dim() == 4 else v
+             for n, v in t.items()}
+    return t
 
 
 def run_backend(name: str, case: dict, args: argparse.Namespace, backward: bool) -> torch.Tensor:
@@ -97,7 +110,16 @@ def main(argv: list[str] | None = None) -> None:
                    help="timed runs per case (default 3 on CPU, 20 on CUDA)")
     p.add_argument("--warmup", type=int, default=None, help="(default 1 on CPU, 5 on CUDA)")
     p.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
+    p.add_argument("--channels-last", action="store_true",
+                   help="input, offsets and masks channels-last (as in a channels-last D2A2)")
+    p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    p.add_argument("--malloc", choices=["default", "retain"], default="default",
+                   help="'retain': glibc keeps freed memory (see _common.retain_freed_memory)")
     args = p.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.malloc == "retain" and not retain_freed_memory():
+        p.error("--malloc retain needs glibc")
 
     device = torch.device(args.device)
     cuda = device.type == "cuda"
@@ -115,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
 
     print_banner(device=device)
     print(f"G={args.groups}, k={args.kernel}, batch={args.batch}, {args.dtype}, "
+          f"{'channels-last' if args.channels_last else 'NCHW'}, "
           f"offset std {args.offset_std} px, median of {args.repeat} after {args.warmup} "
           f"warm-up; backend='auto' resolves to "
           f"{resolve_backend('auto', torch.empty(0, device=device))!r} on {device.type}",

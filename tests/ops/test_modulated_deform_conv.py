@@ -35,10 +35,13 @@ def _inputs(device: str, dtype: torch.dtype = torch.float32, seed: int = 0):
     return [v.to(device, dtype).requires_grad_() for v in t], g
 
 
-def _run(backend: str, device: str) -> list[torch.Tensor]:
+def _run(backend: str, device: str, channels_last: bool = False) -> list[torch.Tensor]:
     (x, offset, mask, weight, bias), g = _inputs(device)
+    args = (x, offset, mask)
+    if channels_last:  # what a channels-last network hands the DCN
+        args = tuple(t.contiguous(memory_format=torch.channels_last) for t in args)
     out = modulated_deform_conv2d(
-        x, offset, mask, weight, bias, stride=1, padding=1, dilation=1, deform_groups=g,
+        *args, weight, bias, stride=1, padding=1, dilation=1, deform_groups=g,
         backend=backend,
     )
     grad_out = torch.randn(out.shape, generator=torch.Generator().manual_seed(1)).to(device)
@@ -46,33 +49,44 @@ def _run(backend: str, device: str) -> list[torch.Tensor]:
     return [out.detach(), *grads]
 
 
-def _assert_parity(backend: str, device: str) -> None:
+def _assert_parity(backend: str, device: str, channels_last: bool = False) -> None:
     names = ["output", "grad input", "grad offset", "grad mask", "grad weight", "grad bias"]
-    ref, got = _run("torchvision", device), _run(backend, device)
+    ref, got = _run("torchvision", device), _run(backend, device, channels_last)
     for name, r, n in zip(names, ref, got, strict=True):
         torch.testing.assert_close(
             n, r, rtol=1e-5, atol=1e-5, msg=lambda m, name=name: f"{backend} {name}: {m}"
         )
 
 
-def test_native_matches_torchvision_through_dispatch():
-    _assert_parity("native", "cpu")
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_native_matches_torchvision_through_dispatch(channels_last):
+    _assert_parity("native", "cpu", channels_last)
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_torchvision_channels_last_input(channels_last):
+    _assert_parity("torchvision", "cpu", channels_last)
 
 
 @needs_mmcv
-def test_mmcv_matches_torchvision_cpu():
-    _assert_parity("mmcv", "cpu")
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_mmcv_matches_torchvision_cpu(channels_last):
+    """mmcv's kernels read raw NCHW memory: channels-last inputs must be made contiguous
+    by the dispatch (without it the outputs were wrong by O(1), measured)."""
+    _assert_parity("mmcv", "cpu", channels_last)
 
 
 @needs_mmcv
 @needs_cuda
-def test_mmcv_matches_torchvision_cuda():
-    _assert_parity("mmcv", "cuda")
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_mmcv_matches_torchvision_cuda(channels_last):
+    _assert_parity("mmcv", "cuda", channels_last)
 
 
 @needs_cuda
-def test_native_matches_torchvision_cuda():
-    _assert_parity("native", "cuda")
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_native_matches_torchvision_cuda(channels_last):
+    _assert_parity("native", "cuda", channels_last)
 
 
 def test_auto_resolution():

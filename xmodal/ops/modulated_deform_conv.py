@@ -22,6 +22,12 @@ the pair ``(dy, dx)`` in pixels at channels ``2 * (g * kh * kw + k)`` and ``+ 1`
 masks ``(B, G * kh * kw, H_out, W_out)`` are plain multipliers applied after
 bilinear sampling (the caller applies the sigmoid). Samples outside the input
 read zero.
+
+Memory format: any strides are accepted. ``'native'`` keeps channels-last
+inputs channels-last (the fast CPU layout); torchvision makes its inputs
+contiguous itself; mmcv's kernels index raw NCHW memory and returned wrong
+values for channels-last tensors (mmcv 2.2.0, CPU, measured), so the dispatch
+makes them contiguous before calling it.
 """
 
 from __future__ import annotations
@@ -176,8 +182,11 @@ def modulated_deform_conv2d(
     if name == "mmcv":
         from mmcv.ops import modulated_deform_conv2d as _mmcv_mdcn
 
+        # mmcv's kernels index raw NCHW memory: channels-last (or other strided) tensors
+        # gave wrong outputs, so they are made contiguous here (no-op for NCHW).
+        input, offset, mask = input.contiguous(), offset.contiguous(), mask.contiguous()
         return _mmcv_mdcn(
-            input, offset, mask, weight, bias, _pair(stride), _pair(padding),
+            input, offset, mask, weight.contiguous(), bias, _pair(stride), _pair(padding),
             _pair(dilation), 1, deform_groups,
         )
     if name == "native":
