@@ -14,6 +14,7 @@ from collections.abc import Callable
 from torch import Tensor, nn
 
 from ..align._checks import check_feature
+from ..ops import needs_autograd
 from ..registry import MODELS
 
 __all__ = ["GatedConv", "GatedConv2d"]
@@ -73,7 +74,8 @@ class GatedConv(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         check_feature(x, "x", self.in_channels)
-        return self.norm(self.act(self.conv(x)) * self.gate_map(x))
+        feat, gate = self.act(self.conv(x)), self.gate_map(x)
+        return self.norm(feat * gate if needs_autograd(feat, gate) else feat.mul_(gate))
 
 
 GatedConv2d = GatedConv

@@ -20,6 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from ..align._checks import check_pair
+from ..ops import needs_autograd
 from ..registry import MODELS
 
 __all__ = [
@@ -71,7 +72,8 @@ class PixelAttentionFusion(nn.Module):
 
     def forward(self, target: Tensor, guide: Tensor) -> Tensor:
         check_pair(target, guide, self.channels)
-        return target * self.attention_map(target, guide)
+        attn = self.attention_map(target, guide)
+        return target * attn if needs_autograd(target, attn) else attn.mul_(target)
 
 
 @MODELS.register_module()

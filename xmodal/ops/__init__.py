@@ -1,5 +1,6 @@
-"""Low-level operators: the modulated deformable convolution dispatch."""
+"""Low-level operators: the modulated deformable convolution dispatch, in-place policy."""
 
+from .inplace import needs_autograd
 from .modulated_deform_conv import (
     Backend,
     available_backends,
@@ -15,5 +16,6 @@ __all__ = [
     "mmcv_ops_available",
     "modulated_deform_conv2d",
     "native_modulated_deform_conv2d",
+    "needs_autograd",
     "resolve_backend",
 ]

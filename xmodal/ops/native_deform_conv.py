@@ -39,6 +39,8 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.nn.modules.utils import _pair
 
+from .inplace import needs_autograd
+
 __all__ = ["native_modulated_deform_conv2d"]
 
 # Chunk sizes in column values, measured near the fastest on 2 CPU cores for 64 channels,
@@ -105,7 +107,7 @@ def _sample_columns(
         align_corners=False,
     ).reshape(b, g, c // g, kk, n * w_out)  # (B, G, C_in / G, kk, n * W_out)
     m = mask[:, :, r0:r1].reshape(b, g, 1, kk, n * w_out)
-    if torch.is_grad_enabled() and (m.requires_grad or sampled.requires_grad):
+    if needs_autograd(m, sampled):
         sampled = sampled * m
     else:
         sampled.mul_(m)  # in place: one buffer less, stays in cache
@@ -166,9 +168,7 @@ def native_modulated_deform_conv2d(
     b, h_out, w_out = offset.shape[0], offset.shape[-2], offset.shape[-1]
     w2d = weight.reshape(c_out, c_in * kh * kw)
 
-    autograd = torch.is_grad_enabled() and any(
-        t is not None and t.requires_grad for t in (input, offset, mask, weight, bias)
-    )
+    autograd = needs_autograd(input, offset, mask, weight, bias)
     if max_columns is None:
         max_columns = _DEFAULT_MAX_COLUMNS_GRAD if autograd else _DEFAULT_MAX_COLUMNS
     per_row = b * c_in * kh * kw * w_out
