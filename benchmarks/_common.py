@@ -7,7 +7,6 @@ measured when the script runs; nothing here is hard-coded.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import os
 import platform
@@ -62,29 +61,11 @@ _MALLOC_STATE = {"retained": False}
 
 
 def retain_freed_memory() -> bool:
-    """Make glibc keep freed memory in the process instead of returning it to the OS.
+    """:func:`xmodal.apis.retain_freed_memory`, remembered for the banner and peak memory."""
+    from xmodal.apis import retain_freed_memory as _retain
 
-    By default glibc serves every block above 32 MB with a fresh ``mmap`` and
-    unmaps it on free, so each full-size feature map (78 MB for 64 channels at
-    640x480 fp32) is page-faulted in again on every allocation; on 2 cores that
-    was about a quarter of the D2A2 CPU forward. ``mallopt(M_MMAP_MAX, 0)`` and
-    a 2 GB ``M_TRIM_THRESHOLD`` do at run time what the environment variables
-    ``MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647`` do at start-up (the
-    same effect as the jemalloc / tcmalloc ``LD_PRELOAD`` of PyTorch's CPU
-    tuning guide, without a new library). Process-wide: for benchmark and
-    command-line processes, not for a library import.
-
-    Returns:
-        True if both settings were accepted (glibc), False otherwise (other libc).
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    m_trim_threshold, m_mmap_max = -1, -4  # <malloc.h>
-    ok = bool(libc.mallopt(m_mmap_max, 0)) and bool(libc.mallopt(m_trim_threshold, 2**31 - 1))
-    _MALLOC_STATE["retained"] = ok
-    return ok
+    _MALLOC_STATE["retained"] = _retain()
+    return _MALLOC_STATE["retained"]
 
 
 def _allocator_line() -> str:
