@@ -25,7 +25,23 @@ def default_test_pipeline() -> list[dict]:
 
 
 def default_train_pipeline(crop_size: int = 256) -> list[dict]:
-    """The official D2A2 training pipeline: random crop, LR from the crop, flips/transpose."""
+    """The official D2A2 training pipeline: random crop, LR from the crop, flips/transpose.
+
+    ``RandomCropPair(crop_size) -> MakeLRDepth -> RandomFlipTranspose -> PackGDSRInputs``:
+    the LR is made (PIL bicubic) from the HR crop and both are min-max normalised
+    with the **crop's** HR min/max, as the official D2A2 NYUv2 loader does
+    (DESIGN.md section 3; :mod:`xmodal.datasets.transforms`).
+
+    Args:
+        crop_size: side in pixels of the square HR crop (official D2A2: 256). It is
+            not checked here: building the pipeline raises if it is not a positive
+            int, and every call raises if it is not a multiple of the dataset's
+            scale or exceeds the image.
+
+    Returns:
+        A new list of four transform config dicts (``type`` keys registered in
+        ``xmodal.registry.TRANSFORMS``), ready for ``pipeline=``.
+    """
     return [dict(type="RandomCropPair", size=crop_size), dict(type="MakeLRDepth"),
             dict(type="RandomFlipTranspose"), dict(type="PackGDSRInputs")]
 

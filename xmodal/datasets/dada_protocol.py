@@ -243,6 +243,13 @@ class PackDADAInputs:
     :class:`PackGDSRInputs`; the metainfo gains ``preset``, ``depth_std`` and
     ``tile_top_left`` (``(y, x)``, or ``None`` for a whole image / random crop).
 
+    Returns:
+        A new dict ``{'inputs': {'guide': float32 (3, H, W), 'lr': float32
+        (1, H / s, W / s)}, 'data_samples': BaseDataElement}`` as
+        :class:`PackGDSRInputs`, the data sample also holding ``gt_valid`` /
+        ``lr_valid`` and the extra metainfo. ``results['gt_depth']`` and
+        ``results['lr_depth']`` are replaced by their zero-filled float32 copies.
+
     Raises:
         KeyError: if ``preset``/``depth_std`` are missing (run :class:`MakeLRDepthDADA`).
         KeyError / TypeError / ValueError: as :class:`PackGDSRInputs`.

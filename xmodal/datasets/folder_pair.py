@@ -124,9 +124,44 @@ class MiddleburyDataset(FolderPairGDSRDataset):
     """The GDSR Middlebury test set (30 pairs of Middlebury 2001-2006 scenes, DKN/FDSR/DCTNet/D2A2).
 
     Layout: ``<root>/rgb/*_color.png`` (8-bit RGB) + ``<root>/depth/*_depth.png``
-    (8-bit, hole-filled disparity). RMSE in the 0-255 file scale (``unit='8bit'``,
-    ``unit_scale=1``), no border crop. Default root: ``gdsr/middlebury``.
-    Arguments as :class:`FolderPairGDSRDataset` (``split='test'`` only).
+    (8-bit grey, hole-filled **disparity**), paired by sorted file name. Each pair
+    is loaded as a uint8 RGB guide (H, W, 3) and a float32 depth (H, W) in 8-bit
+    levels (0-255). The D2A2/DCTNet evaluation protocol (DESIGN.md section 3):
+    mod-crop, PIL-bicubic LR, HR min-max normalisation, RMSE in the 0-255 file
+    scale (``unit='8bit'``, ``unit_scale=1``), no border crop, no mask.
+
+    Items (default pipeline, :class:`~xmodal.datasets.PackGDSRInputs`):
+    ``inputs['guide']`` float32 (3, H, W) in [0, 1], ``inputs['lr']`` float32
+    (1, H // s, W // s) and ``data_samples.gt_depth`` float32 (1, H, W), both
+    normalised with the HR min/max (in the metainfo, 8-bit levels); H and W are
+    the image size cropped to multiples of ``scale``.
+
+    Args:
+        data_root: folder holding ``rgb/`` and ``depth/``; ``None`` resolves
+            ``gdsr/middlebury`` over :func:`xmodal.datasets.paths.candidate_data_dirs`
+            (``XMODAL_DATA``, ``../shared/data``, then the 6-pair sample embedded
+            in the package).
+        scale: up-sampling factor, 4, 8 or 16.
+        split: ``'test'`` (the only split).
+        pipeline: transform configs (``xmodal.registry.TRANSFORMS``) or callables;
+            ``None`` for the protocol's test pipeline
+            (:func:`~xmodal.datasets.default_test_pipeline`).
+        test_mode: mmengine flag; ``None`` means True.
+        **kwargs: :class:`FolderPairGDSRDataset` options (``guide_dir='rgb'``,
+            ``depth_dir='depth'``, ``guide_suffix='_color.png'``,
+            ``depth_suffix='_depth.png'``, ``unit_scale``, ``unit``, ``border``,
+            ``dataset_name``), then ``mmengine.dataset.BaseDataset`` ones
+            (``indices``, ``lazy_init``...).
+
+    Raises:
+        ValueError: if ``scale`` is not 4, 8 or 16, ``split`` is not ``'test'``, or
+            the guide and depth file stems do not pair up one to one. When an item
+            is loaded: a depth PNG that is not single-channel, a guide and depth of
+            different sizes, or a constant depth map (min-max normalisation).
+        FileNotFoundError: if no data root is found (``data_root=None``), the given
+            root does not exist, or ``rgb/`` / ``depth/`` is missing or has no file
+            with the suffix. The file list is read at construction unless
+            ``lazy_init=True``.
     """
 
     dataset_name = "middlebury"
@@ -147,8 +182,29 @@ class MiddleburyDataset(FolderPairGDSRDataset):
 class LuDataset(MiddleburyDataset):
     """The Lu et al. (CVPR 2014) GDSR test set (6 pairs), same format as Middlebury.
 
-    Layout ``<root>/rgb/*_color.png`` + ``<root>/depth/*_depth.png``, 8-bit units,
-    no crop. Default root: ``gdsr/lu`` (not part of the project's shared data).
+    Layout ``<root>/rgb/*_color.png`` (8-bit RGB) + ``<root>/depth/*_depth.png``
+    (8-bit grey), loaded as uint8 RGB (H, W, 3) and float32 depth (H, W) in 8-bit
+    levels (0-255). The D2A2/DCTNet evaluation protocol as
+    :class:`MiddleburyDataset`: RMSE in the 0-255 file scale (``unit='8bit'``),
+    no border crop, no mask; same items. Default root: ``gdsr/lu`` (not part of
+    the project's shared data nor of the embedded sample: pass ``data_root``).
+
+    Args:
+        data_root: folder holding ``rgb/`` and ``depth/``; ``None`` resolves
+            ``gdsr/lu`` over :func:`xmodal.datasets.paths.candidate_data_dirs`.
+        scale: up-sampling factor, 4, 8 or 16.
+        split: ``'test'`` (the only split).
+        pipeline: transform configs or callables; ``None`` for the protocol's test
+            pipeline.
+        test_mode: mmengine flag; ``None`` means True.
+        **kwargs: as :class:`MiddleburyDataset` (folder/suffix/unit overrides, then
+            ``mmengine.dataset.BaseDataset`` options).
+
+    Raises:
+        ValueError: as :class:`MiddleburyDataset` (scale, split, unpaired stems;
+            when loading: non-single-channel depth, size mismatch, constant depth).
+        FileNotFoundError: if no ``gdsr/lu`` folder is found, the given root does
+            not exist, or a sub-folder is missing or empty.
     """
 
     dataset_name = "lu"
@@ -159,11 +215,44 @@ class LuDataset(MiddleburyDataset):
 class RGBDDDataset(FolderPairGDSRDataset):
     """The RGB-D-D synthetic test set (He et al., CVPR 2021 "FDSR"), 405 pairs.
 
-    Layout: ``<root>/rgb/<id>_RGB.jpg`` (decoded with Pillow) + ``<root>/depth/<id>_HR_gt.png``
-    (16-bit, millimetres). The LR is made from the HR in mm; RMSE in cm
-    (``unit_scale=0.1``), no border crop, and **no valid-pixel mask**: the zero
+    Layout: ``<root>/rgb/<id>_RGB.jpg`` (8-bit RGB JPEG, decoded with Pillow) +
+    ``<root>/depth/<id>_HR_gt.png`` (16-bit grey, **millimetres**; zeros are
+    invalid ToF pixels), loaded as uint8 RGB (H, W, 3) and float32 depth (H, W)
+    in mm. The D2A2/DCTNet evaluation protocol (DESIGN.md section 3): the LR is
+    made from the HR in mm by PIL bicubic; RMSE in cm (``unit_scale=0.1``,
+    ``unit='cm'``), no border crop, and **no valid-pixel mask**: the zero
     (invalid) pixels stay in the min/max and in the RMSE, as in the published
-    synthetic-test numbers. Default root: ``gdsr/rgbdd``.
+    synthetic-test numbers. A different JPEG decoder changes model RMSE by about
+    1 % (DESIGN.md section 3). Default root: ``gdsr/rgbdd``.
+
+    Items (default pipeline): ``inputs['guide']`` float32 (3, H, W) in [0, 1],
+    ``inputs['lr']`` float32 (1, H // s, W // s), ``data_samples.gt_depth`` float32
+    (1, H, W), normalised with the HR min/max (metainfo ``depth_min`` /
+    ``depth_max`` in mm).
+
+    Args:
+        data_root: folder holding ``rgb/`` and ``depth/``; ``None`` resolves
+            ``gdsr/rgbdd`` over :func:`xmodal.datasets.paths.candidate_data_dirs`
+            (``XMODAL_DATA``, ``../shared/data``, then the 12-pair sample embedded
+            in the package).
+        scale: up-sampling factor, 4, 8 or 16.
+        split: ``'test'`` (the only split).
+        pipeline: transform configs or callables; ``None`` for the protocol's test
+            pipeline (:func:`~xmodal.datasets.default_test_pipeline`).
+        test_mode: mmengine flag; ``None`` means True.
+        **kwargs: :class:`FolderPairGDSRDataset` options (``guide_suffix='_RGB.jpg'``
+            and ``depth_suffix='_HR_gt.png'`` by default, folders, ``unit_scale``,
+            ``unit``, ``border``, ``dataset_name``), then
+            ``mmengine.dataset.BaseDataset`` ones (``indices``, ``lazy_init``...).
+
+    Raises:
+        ValueError: if ``scale`` is not 4, 8 or 16, ``split`` is not ``'test'``, or
+            the guide and depth file stems do not pair up. When an item is loaded:
+            a depth PNG that is not single-channel, a guide and depth of different
+            sizes, or a constant depth map.
+        FileNotFoundError: if no data root is found (``data_root=None``), the given
+            root does not exist, or ``rgb/`` / ``depth/`` is missing or has no file
+            with the suffix (at construction unless ``lazy_init=True``).
     """
 
     dataset_name = "rgbdd"

@@ -37,6 +37,18 @@ _EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 def resolve_ivif_root(name: str = "vif_benchmark") -> Path:
     """Find ``<data>/ivif/<name>`` over the candidate data folders.
 
+    The data folders are :func:`xmodal.datasets.paths.candidate_data_dirs`:
+    ``$XMODAL_DATA`` alone when that variable is set, else ``../shared/data``
+    (relative to the working directory) then the package's embedded data. Only
+    that the folder exists is checked, not its ``ir/`` / ``vi/`` content.
+
+    Args:
+        name: sub-folder of ``<data>/ivif/`` (default ``'vif_benchmark'``: 12
+            registered MSRS/TNO/RoadScene pairs from the VIF-Benchmark).
+
+    Returns:
+        The first existing ``<data>/ivif/<name>`` folder.
+
     Raises:
         FileNotFoundError: naming every path tried and the expected layout.
     """
@@ -140,7 +152,23 @@ class RandomCropIVIF:
 
 @TRANSFORMS.register_module()
 class RandomFlipIVIF:
-    """Random horizontal and vertical flips (each with probability ``prob``) of both images."""
+    """Random horizontal and vertical flips (each with probability ``prob``) of both images.
+
+    Reads ``results['ir']`` (numpy uint8 (H, W)) and ``results['vis']`` (numpy
+    uint8 RGB (H, W, 3)). Draws an up-down flip (axis 0), then a left-right flip
+    (axis 1), each independently with probability ``prob`` from Python's
+    ``random`` module (seeded by mmengine's ``randomness`` setting), and applies
+    the same flips to both images, so the pair stays registered. The flipped
+    arrays are views (negative strides; :class:`PackIVIFInputs` copies them);
+    shapes and dtypes are unchanged and the flips are not recorded.
+
+    Args:
+        prob: probability of each flip, in [0, 1] (0: never, 1: always).
+
+    Raises:
+        ValueError: if ``prob`` is outside [0, 1].
+        KeyError: (on call) if ``ir`` or ``vis`` is missing and a flip is drawn.
+    """
 
     def __init__(self, prob: float = 0.5) -> None:
         if not 0.0 <= prob <= 1.0:
@@ -162,14 +190,22 @@ class RandomFlipIVIF:
 class PackIVIFInputs:
     """Pack uint8 ``ir`` (H, W) and ``vis`` (H, W, 3) into float tensors in [0, 1].
 
+    Last step of the IVIF pipelines; takes no constructor argument. Reads
+    ``results['ir']`` (numpy uint8 grey infrared (H, W)), ``results['vis']``
+    (numpy uint8 RGB visible (H, W, 3), same H, W) and, if present,
+    ``results['img_name']``. Fusion has no ground truth, so the data sample
+    carries only metadata. Output is per sample, without a batch axis.
+
     Returns:
-        ``{'inputs': {'ir': (1, H, W), 'vis': (3, H, W)}, 'data_samples':
-        BaseDataElement(metainfo={'img_name'})}``.
+        A new dict ``{'inputs': {'ir': float32 tensor (1, H, W), 'vis': float32
+        tensor (3, H, W)} (both uint8 / 255, in [0, 1]), 'data_samples':
+        BaseDataElement(metainfo={'img_name': str, '' when absent})}``.
 
     Raises:
-        KeyError: missing ``ir``/``vis``.
-        TypeError: not uint8.
-        ValueError: wrong shapes.
+        KeyError: if ``ir`` or ``vis`` is missing.
+        TypeError: if ``ir`` or ``vis`` is not uint8.
+        ValueError: if ``ir`` is not (H, W) or ``vis`` is not (H, W, 3) of the same
+            size.
     """
 
     def __call__(self, results: dict) -> dict:

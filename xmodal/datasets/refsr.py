@@ -34,6 +34,18 @@ _EXTS = (".png", ".jpg", ".jpeg", ".bmp")
 def resolve_refsr_root(name: str = "ttsr_demo") -> Path:
     """Find ``<data>/refsr/<name>`` over the candidate data folders.
 
+    The data folders are :func:`xmodal.datasets.paths.candidate_data_dirs`:
+    ``$XMODAL_DATA`` alone when that variable is set, else ``../shared/data``
+    (relative to the working directory) then the package's embedded data. Only
+    that the folder exists is checked, not its content.
+
+    Args:
+        name: sub-folder of ``<data>/refsr/`` (default ``'ttsr_demo'``: the TTSR
+            demo pair, ``lr/0.png`` 88x125 RGB and ``ref/0.png`` 370x500 RGB).
+
+    Returns:
+        The first existing ``<data>/refsr/<name>`` folder.
+
     Raises:
         FileNotFoundError: naming every path tried.
     """
@@ -192,7 +204,21 @@ class CropRefSR:
 class MakeLRBicubicRGB:
     """``lr`` = PIL bicubic down-sampling of the uint8 ``hr`` by ``results['scale']``.
 
+    The self-supervised bicubic degradation of the RefSR recipes (no real LR is
+    needed): Pillow's ``Image.BICUBIC`` resize to (H // s, W // s), which
+    low-pass filters over the down-scaled support (antialiased) and rounds to
+    8-bit. Takes no constructor argument.
+
+    Reads ``results['hr']`` (numpy uint8 RGB (H, W, 3), H and W multiples of s,
+    e.g. after :class:`CropRefSR`) and ``results['scale']`` (int s, 2 or 4 in
+    :class:`RefSRDataset`). Sets ``results['lr']``: numpy uint8 RGB
+    (H // s, W // s, 3). ``hr`` is left as it was.
+
+    Returns:
+        The same ``results`` dict, modified in place.
+
     Raises:
+        KeyError: if ``scale`` or ``hr`` is missing.
         ValueError: HR sides not multiples of the scale.
     """
 
@@ -210,12 +236,24 @@ class MakeLRBicubicRGB:
 class PackRefSRInputs:
     """Pack uint8 ``lr``, ``ref`` (and ``hr`` if present) into float tensors in [0, 1].
 
+    Last step of the RefSR pipelines; takes no constructor argument. Reads
+    ``results['lr']`` (numpy uint8 RGB (h, w, 3), e.g. from
+    :class:`MakeLRBicubicRGB`), ``results['ref']`` (numpy uint8 RGB (H_r, W_r, 3),
+    any size), ``results['scale']`` (int s) and, if present, ``results['hr']``
+    (numpy uint8 RGB (H, W, 3) with (H, W) = (h s, w s), the target) and
+    ``results['img_name']``. Images are divided by 255 whatever their dtype (uint8
+    is expected, not checked). Output is per sample, without a batch axis.
+
     Returns:
-        ``{'inputs': {'lr': (3, h, w), 'ref': (3, H_r, W_r)}, 'data_samples':
-        BaseDataElement(gt_img=(3, H, W) when an HR exists, metainfo img_name, scale)}``.
+        A new dict ``{'inputs': {'lr': float32 tensor (3, h, w), 'ref': float32
+        tensor (3, H_r, W_r)}, 'data_samples': BaseDataElement(gt_img=float32
+        tensor (3, H, W) when ``hr`` is present, metainfo={'img_name': str ('' when
+        absent), 'scale': int})}``, images in [0, 1] (RGB / 255).
 
     Raises:
-        KeyError: ``lr`` or ``ref`` missing. ValueError: HR size != LR size x scale.
+        KeyError: if ``lr``, ``ref`` or ``scale`` is missing.
+        ValueError: if the HR size is not the LR size times the scale, or (from
+            numpy's transpose) an image is not 3-D (H, W, C).
     """
 
     @staticmethod

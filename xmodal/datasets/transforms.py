@@ -45,11 +45,26 @@ def _require(results: dict, keys: tuple[str, ...], who: str) -> None:
 class ModCrop:
     """Crop ``guide`` and ``hr_depth`` to multiples of ``results['scale']`` (top-left kept).
 
-    Test-time step of the protocol (:func:`xmodal.datasets.protocol.mod_crop`).
+    Step 1 of the D2A2/DCTNet test protocol (the DKN/FDSR/DCTNet/D2A2 test loaders'
+    ``modcrop``; :func:`xmodal.datasets.protocol.mod_crop`, DESIGN.md section 3).
+    Takes no constructor argument; called as ``results = ModCrop()(results)``.
+
+    Reads ``results['hr_depth']`` (numpy (H, W), float32 in file units: metres,
+    mm or 8-bit levels), ``results['scale']`` (int s) and, if present,
+    ``results['guide']`` (numpy uint8 RGB (H, W, 3)). Replaces ``hr_depth`` (and
+    ``guide``) by the top-left (H - H % s, W - W % s) part: a view, same dtype and
+    units. Adds no key.
+
+    Returns:
+        The same ``results`` dict, modified in place.
 
     Raises:
         KeyError: if ``hr_depth`` or ``scale`` is missing.
-        ValueError: if guide and depth sizes differ.
+        ValueError: if guide and depth sizes differ, or (from ``mod_crop``) an array
+            is not 2-D/3-D, the scale is not a positive integer or the image is
+            smaller than the scale.
+        TypeError: (from ``mod_crop``) if ``hr_depth`` or ``guide`` is not a numpy
+            array.
     """
 
     def __call__(self, results: dict) -> dict:
@@ -111,14 +126,33 @@ class RandomCropPair:
 class MakeLRDepth:
     """Make the LR depth by PIL bicubic and min-max normalise HR and LR with the HR min/max.
 
-    Sets ``depth_min``/``depth_max`` (min/max of the current ``hr_depth``: the whole
-    mod-cropped image at test time, the crop in training), ``gt_depth`` and
-    ``lr_depth`` (both float32, normalised). Zeros are kept (no mask).
+    Steps 2-3 of the D2A2/DCTNet protocol (DKN/FDSR/DCTNet/D2A2 loaders:
+    ``Image.fromarray(d).resize((w // s, h // s), Image.BICUBIC)`` of the float
+    depth in file units, then ``(d - min) / (max - min)`` with the **HR** min/max;
+    DESIGN.md section 3). Takes no constructor argument.
+
+    Reads ``results['hr_depth']`` (numpy (H, W), converted to float32, in file
+    units: metres, mm or 8-bit levels; H and W multiples of s) and
+    ``results['scale']`` (int s). Sets:
+
+    - ``depth_min`` / ``depth_max``: Python floats, min/max of the current
+      ``hr_depth`` in file units (the whole mod-cropped image at test time, the
+      crop in training);
+    - ``gt_depth``: float32 (H, W), the normalised HR, in [0, 1];
+    - ``lr_depth``: float32 (H // s, W // s), the normalised LR (Pillow's bicubic
+      may over/undershoot [0, 1] slightly).
+
+    ``hr_depth`` is left as it was. Zeros (invalid pixels) are kept in the
+    min/max and in both maps (no mask).
+
+    Returns:
+        The same ``results`` dict, modified in place.
 
     Raises:
         KeyError: if ``hr_depth`` or ``scale`` is missing.
-        ValueError: if the HR size is not a multiple of the scale (use ``ModCrop``)
-            or the HR depth is constant.
+        ValueError: if the HR size is not a multiple of the scale (use ``ModCrop``
+            or ``RandomCropPair`` first), the HR depth has more than two axes, or its min/max
+            are not finite with min < max (a constant or NaN depth map).
     """
 
     def __call__(self, results: dict) -> dict:
@@ -198,12 +232,23 @@ class RandomFlipTranspose:
 class PackGDSRInputs:
     """Pack the results into the xmodal GDSR data contract.
 
+    Last step of the GDSR pipelines; takes no constructor argument. Reads
+    ``results['guide']`` (numpy uint8 RGB (H, W, 3)), ``results['gt_depth']``
+    (numpy float (H, W), normalised), ``results['lr_depth']`` (numpy float
+    (H // s, W // s), normalised; both from :class:`MakeLRDepth`) and the metainfo
+    keys ``depth_min``, ``depth_max`` (floats, file units: metres, mm or 8-bit
+    levels), ``scale`` (int s), ``unit_scale`` (file unit -> reporting unit
+    factor), ``unit`` (``'cm'`` or ``'8bit'``), ``border`` (pixels cropped before
+    the RMSE), ``img_name`` and ``dataset`` (set by the GDSR datasets). The output
+    is per sample, without a batch axis (the dataloader's collate and the model's
+    data preprocessor make (B, C, H, W) batches).
+
     Returns:
-        ``{'inputs': {'guide': FloatTensor (3, H, W) in [0, 1], RGB,
-        'lr': FloatTensor (1, H // s, W // s) normalised},
-        'data_samples': BaseDataElement(gt_depth=FloatTensor (1, H, W) normalised,
-        metainfo=depth_min, depth_max (file units), scale, unit_scale, unit, border,
-        img_name, dataset)}``.
+        A new dict ``{'inputs': {'guide': float32 tensor (3, H, W) in [0, 1], RGB
+        (uint8 / 255), 'lr': float32 tensor (1, H // s, W // s) normalised},
+        'data_samples': BaseDataElement(gt_depth=float32 tensor (1, H, W)
+        normalised, metainfo=depth_min, depth_max (file units), scale, unit_scale,
+        unit, border, img_name, dataset)}``.
 
     Raises:
         KeyError: if a required key is missing (run ``MakeLRDepth`` first).

@@ -84,10 +84,31 @@ def psnr(pred: np.ndarray, gt: np.ndarray, crop_border: int = 0, y_channel: bool
 def ssim(pred: np.ndarray, gt: np.ndarray, crop_border: int = 0, y_channel: bool = False) -> float:
     """SSIM (Wang et al. 2004) on the 0-255 scale; RGB = mean over channels.
 
-    Args / Raises: as :func:`psnr` (images >= 7x7 after cropping).
+    scikit-image's ``structural_similarity`` with the settings of Wang et al.
+    (IEEE TIP 2004): 11-tap Gaussian window (sigma 1.5, truncated at 3.5 sigma),
+    population covariance, K1 = 0.01, K2 = 0.03, ``data_range=255``. The SR
+    evaluation convention of EDSR / TTSR / DCSR / BasicSR: 8-bit (rounded) images,
+    ``crop_border = scale`` pixels removed per side, optionally on the BT.601
+    studio-range Y channel (MATLAB ``rgb2ycbcr``, :func:`rgb_to_y_studio`).
+
+    Args:
+        pred: the estimate, numpy (H, W, 3) RGB on the 0-255 scale (float, e.g.
+            the rounded 8-bit levels of :func:`to_uint8_hwc`); no batch axis.
+        gt: the reference, same shape and scale as ``pred``.
+        crop_border: pixels removed on each side before scoring (the SR scale);
+            0 <= ``crop_border`` < min(H, W) / 2.
+        y_channel: score the studio-range Y (16-235) channel (H, W) instead of the
+            mean of the three RGB channels' SSIM.
 
     Returns:
-        SSIM in [-1, 1]; 1 for identical images.
+        SSIM as a Python float in [-1, 1]; 1 for identical images.
+
+    Raises:
+        ValueError: if ``pred`` and ``gt`` shapes differ, ``crop_border`` is
+            negative or too large, ``y_channel`` is set and the images are not
+            (H, W, 3), or (scikit-image) the cropped images are smaller than the
+            11 x 11 window.
+        ImportError: if scikit-image (an optional dependency) is not installed.
     """
     from skimage.metrics import structural_similarity
 
