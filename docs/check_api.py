@@ -7,9 +7,12 @@ After ``sphinx-build -b html docs docs/_build/html``, run::
 For every name in ``__all__`` of the documented packages it checks that the
 built API page has an anchor ``id="xmodal.<package>.<name>"``, and it lists
 public classes/functions whose docstring is missing or lacks an ``Args``
-section (when they take arguments) or a ``Shape`` section (tensor modules).
-Exit status 1 if a name is missing from the built pages; docstring gaps are
-reported but do not fail (they belong to the modules' authors).
+section (when they take arguments), a ``Returns`` section (callable classes,
+such as data transforms, whose constructor takes no argument: their docstring
+must say what a call reads and gives back) or a ``Shape`` section (tensor
+modules of the strict packages).
+Exit status 1 if a name is missing from the built pages or a docstring gap is
+found, so that neither can come back unnoticed (CI runs this script).
 """
 
 from __future__ import annotations
@@ -38,8 +41,12 @@ def docstring_gaps(pkg: str, name: str, obj: object) -> list[str]:
         params = [p for p in inspect.signature(target).parameters if p not in ("self",)]
     except (TypeError, ValueError):
         params = []
+    if target is object.__init__:  # no constructor of its own: (*args, **kwargs) is not real
+        params = []
     if params and "Args:" not in doc:
         gaps.append("no Args section")
+    if inspect.isclass(obj) and not params and "__call__" in vars(obj) and "Returns:" not in doc:
+        gaps.append("no Returns section (argument-less callable class)")
     if pkg in STRICT and inspect.isclass(obj):
         import torch
 
@@ -72,7 +79,7 @@ def main(argv: list[str]) -> int:
     print(f"docstring gaps: {len(gaps)}")
     for gap in gaps:
         print("  GAP", gap)
-    return 1 if missing else 0
+    return 1 if missing or gaps else 0
 
 
 if __name__ == "__main__":
