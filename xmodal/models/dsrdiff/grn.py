@@ -7,8 +7,13 @@ DiffIR (Xia et al., ICCV 2023), whose stage-2 design DSR-Diff shares:
 - a condition vector ``c`` is encoded from the HR RGB and the bicubic
   up-sampled LR depth by a GGN-like encoder (:class:`GuidanceEncoder`) that
   never sees the HR depth;
-- the denoiser is an MLP with residual blocks on ``cat(x_t, c, t/T)``
-  predicting the noise;
+- the denoiser is an MLP with residual blocks on ``cat(x_t, c, t/T)``; as in
+  DiffIR's DDPM (``parameterization="x0"``, its default) it predicts the clean
+  guidance ``x_0`` directly. ``parameterization='eps'`` (predict the noise, as
+  Ho et al.) is kept as an option; with DiffIR's schedule the last step has
+  ``sqrt(abar) ~ 0.04``, so an eps-predictor's error is amplified ~25x in its
+  ``x_0`` estimate, which made stage 2 learn far more slowly in a short CPU run
+  (docs/benchmarks.md);
 - a DDPM schedule of few steps (4; betas 0.1 -> 0.99), deterministic reverse
   steps (posterior mean at the x0 estimate, no added noise);
 - in training the chain starts from the teacher guidance noised to the last
@@ -41,7 +46,9 @@ class _ResMLP(nn.Module):
 
 
 class GuidanceDenoiser(nn.Module):
-    """Noise predictor ``eps(x_t, c, t)`` on guidance vectors (DiffIR-style MLP).
+    """Denoiser ``f(x_t, c, t)`` on guidance vectors (DiffIR-style MLP).
+
+    Predicts ``x_0`` or the noise, as the owning GRN's ``parameterization`` says.
 
     Args:
         guidance_dim: D.
@@ -84,6 +91,8 @@ class GuidanceRecoveryNet(nn.Module):
         sample_seed: seed of the starting noise at inference (0); None draws it
             from the global RNG (not reproducible unless the caller seeds it).
         guide_channels: channels of the guide image (3).
+        parameterization: what the denoiser predicts: ``'x0'`` (the clean
+            guidance, DiffIR's default) or ``'eps'`` (the noise).
 
     Shape:
         - lr: (B, 1, h, w), guide: (B, 3, h*scale, w*scale) (data contract).
@@ -93,7 +102,7 @@ class GuidanceRecoveryNet(nn.Module):
 
     Raises:
         TypeError / ValueError: inputs of the wrong type, rank, channels or
-            size; ``teacher`` not (B, D).
+            size; ``teacher`` not (B, D); unknown ``parameterization``.
 
     Example:
         >>> grn = GuidanceRecoveryNet(scale=4, guidance_dim=16, channels=8).eval()
@@ -115,8 +124,12 @@ class GuidanceRecoveryNet(nn.Module):
         beta_schedule: str = "linear",
         sample_seed: int | None = 0,
         guide_channels: int = 3,
+        parameterization: str = "x0",
     ) -> None:
         super().__init__()
+        if parameterization not in ("x0", "eps"):
+            raise ValueError(f"parameterization must be 'x0' or 'eps', got {parameterization!r}")
+        self.parameterization = parameterization
         self.scale = scale
         self.guidance_dim = guidance_dim
         self.guide_channels = guide_channels
@@ -149,7 +162,9 @@ class GuidanceRecoveryNet(nn.Module):
         x = x_start
         for step in reversed(range(self.num_steps)):
             t = torch.full((x.shape[0],), step, dtype=torch.long, device=x.device)
-            x = self.schedule.step(self.denoiser(x, cond, t), t, x)
+            out = self.denoiser(x, cond, t)
+            x0 = out if self.parameterization == "x0" else self.schedule.predict_x0(x, t, out)
+            x = self.schedule.posterior_mean(x0, x, t)
         return x
 
     def forward(self, lr: Tensor, guide: Tensor, teacher: Tensor | None = None) -> Tensor:
