@@ -8,6 +8,24 @@ guidance from the LR inputs (L1 on the guidance vector, through all reverse
 steps as DiffIR) and the depth L1 is back-propagated through the frozen DSRN
 into the GRN. Inference uses only GRN + DSRN (:class:`DSRDiff`).
 
+Where the DSR-Diff paper gives no detail, these wrappers follow DiffIR's
+two-stage pattern (Xia et al., ICCV 2023, stage-1 and stage-2 training) and
+say so here:
+
+- stage-1 loss: the depth L1 only, no extra term on the guidance vector (as
+  DiffIR's S1 with an L1 pixel loss);
+- stage-2 start point: the teacher guidance noised to the last step
+  ``q(x_{T-1} | z)``, then all T reverse steps run in training so that the
+  guidance L1 trains the whole chain (DiffIR runs all its denoising iterations
+  in training);
+- stage-2 loss weights: guidance L1 and depth L1 summed with weight 1 each
+  (no weights are given; both are ``loss_weight`` in the recipes);
+- freezing: issue #9's design freezes the SR network in stage 2
+  (``freeze_dsrn=True``); DiffIR fine-tunes its restoration network jointly,
+  which ``freeze_dsrn=False`` reproduces;
+- inference: the reverse chain starts from Gaussian noise drawn with the GRN's
+  fixed ``sample_seed`` (deterministic outputs; xmodal's choice).
+
 Both wrappers keep the checkpoint keys ``ggn.*`` and ``generator.dsrn.*``, so
 the stage-2 recipe's ``load_from`` takes the stage-1 checkpoint as it is, and a
 stage-2 checkpoint loads into ``GDSRModel(generator=dict(type='DSRDiff', ...))``
@@ -38,7 +56,8 @@ class DSRDiffStage1Model(GDSRModel):
     """Stage 1: GGN (HR depth seen) + DSRN, trained with the depth L1.
 
     Every mode needs ``gt_depth`` (the GGN reads it), so validation of stage 1
-    is an *oracle* evaluation; the deployable model is stage 2's.
+    is an *oracle* evaluation; the deployable model is stage 2's. Where the paper
+    is silent (the loss) DiffIR's S1 is followed; see the module docstring.
 
     Args:
         generator: config of :class:`DSRDiff` (``grn`` may be None here).
@@ -80,6 +99,9 @@ class DSRDiffStage1Model(GDSRModel):
 @MODELS.register_module()
 class DSRDiffStage2Model(GDSRModel):
     """Stage 2: GRN trained to recover the frozen GGN's guidance; DSRN frozen.
+
+    Where the paper is silent (start point of the training chain, steps unrolled,
+    loss weights, sampling noise) DiffIR's S2 is followed; see the module docstring.
 
     Args:
         generator: config of :class:`DSRDiff` with both ``dsrn`` and ``grn``.
