@@ -41,7 +41,7 @@ __all__ = ["MODEL_SCALES", "upsample", "resolve_device", "get_generator"]
 logger = logging.getLogger("xmodal.apis")
 
 #: Scales each named model runs at (bicubic: any positive integer).
-MODEL_SCALES: dict[str, tuple[int, ...]] = {"d2a2": (4, 8, 16)}
+MODEL_SCALES: dict[str, tuple[int, ...]] = {"d2a2": (4, 8, 16), "dsrdiff": (4, 8, 16)}
 
 _CACHE: dict[tuple, nn.Module] = {}
 
@@ -70,13 +70,15 @@ def get_generator(model: str | nn.Module, scale: int, weights: str | Path | None
     """The generator for a model name (cached per name/scale/weights) or a module as is.
 
     Args:
-        model: ``'d2a2'`` (pretrained, :mod:`xmodal.weights`), ``'bicubic'`` (Pillow
-            bicubic, no weights) or any generator module ``forward(lr, guide)``.
+        model: ``'d2a2'`` (pretrained, :mod:`xmodal.weights`), ``'dsrdiff'`` (DSR-Diff
+            GRN + DSRN; a weights file is needed, none is shipped), ``'bicubic'``
+            (Pillow bicubic, no weights) or any generator module ``forward(lr, guide)``.
         scale: the integer scale factor.
-        weights: weights file for ``'d2a2'`` (None: the shipped one).
+        weights: weights file for ``'d2a2'`` (None: the shipped one) or ``'dsrdiff'``.
 
     Raises:
-        FileNotFoundError: no weights for ``'d2a2'`` at ``scale``.
+        FileNotFoundError: no weights for ``'d2a2'`` at ``scale``; ``'dsrdiff'``
+            without ``weights``.
         ValueError: unknown model name, or a module whose ``scale`` differs.
     """
     if isinstance(model, nn.Module):
@@ -89,7 +91,8 @@ def get_generator(model: str | nn.Module, scale: int, weights: str | Path | None
 
         return Bicubic(scale=scale, backend="pil")
     if model not in MODEL_SCALES:
-        raise ValueError(f"model must be 'd2a2', 'bicubic' or an nn.Module, got {model!r}")
+        raise ValueError(f"model must be 'd2a2', 'dsrdiff', 'bicubic' or an nn.Module, "
+                         f"got {model!r}")
     if scale not in MODEL_SCALES[model]:
         raise ValueError(f"{model} runs at x{'/x'.join(map(str, MODEL_SCALES[model]))}, the "
                          f"inputs are x{scale}: pass --resize-guide, or use --model bicubic")
@@ -202,9 +205,13 @@ def upsample(
         scale: integer scale factor; None infers it from the sizes (``round(H / h)``)
             or, with ``resize_guide``, picks the smallest scale of ``model`` that covers
             the size ratio.
-        model: ``'d2a2'`` (shipped pretrained weights), ``'bicubic'`` or a generator module
+        model: ``'d2a2'`` (shipped pretrained weights), ``'dsrdiff'`` (DSR-Diff GRN + DSRN,
+            needs ``weights``; its GRN draws the starting noise from its fixed
+            ``sample_seed``, so the output is deterministic; with ``tile`` every tile
+            gets its own recovered guidance), ``'bicubic'`` or a generator module
             ``forward(lr (B,1,h,w), guide (B,3,H,W)) -> (B,1,H,W)`` on normalised depth.
-        weights: D2A2 weights file (None: the shipped one for ``scale``).
+        weights: D2A2 weights file (None: the shipped one for ``scale``) or DSR-Diff
+            weights file (required; :mod:`xmodal.weights`).
         depth_unit: unit of ``depth_lr`` (``'mm'``, ``'m'``, ``'disparity'``); the
             computation is unit-free (min-max normalised), it is returned in the info.
         device: ``'auto'``, ``'cpu'`` or ``'cuda'``.
@@ -229,7 +236,8 @@ def upsample(
             pixel, sizes that are not an integer multiple (without ``resize_guide``),
             bad tile/overlap, ``fp16`` without CUDA, ``consistent`` with
             ``resize_guide``, an unsupported scale for ``model``.
-        FileNotFoundError: no weights for ``model`` at ``scale``.
+        FileNotFoundError: no weights for ``model`` at ``scale`` (``'dsrdiff'``
+            without ``weights``).
 
     Example:
         >>> rgb = np.zeros((64, 64, 3), np.uint8)

@@ -5,6 +5,8 @@ Also ``python -m xmodal.tools.upsample``. Examples::
     xmodal upsample --rgb scene_RGB.jpg --depth scene_LR.png --out out/
     xmodal upsample --rgb rgb/ --depth depth_lr/ --gt depth_hr/ --out out/ --resize-guide
     xmodal upsample --rgb a.png --depth a.npy --out out/ --tile 512 --overlap 32 --consistent
+    xmodal upsample --model dsrdiff --weights dsrdiff_x4.pth --rgb rgb/ --depth depth_lr/ \
+        --out out/ --resize-guide
 
 Every bad input (missing file, non-image, mismatched sizes, all-invalid depth,
 4-channel guide, NaN guide, missing weights ...) prints one ``error:`` line on
@@ -39,10 +41,11 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("--gt", help="HR ground-truth depth (or folder): writes an error map and "
                    "prints the RMSE beside bicubic")
     p.add_argument("--scale", type=int, help="scale factor (default: inferred from the sizes)")
-    p.add_argument("--model", default="d2a2", choices=["d2a2", "bicubic"],
-                   help="d2a2 (pretrained weights) or bicubic (no network)")
-    p.add_argument("--weights", help="D2A2 weights file (default: the shipped ones; only x4 "
-                   "is shipped)")
+    p.add_argument("--model", default="d2a2", choices=["d2a2", "dsrdiff", "bicubic"],
+                   help="d2a2 (pretrained weights), dsrdiff (DSR-Diff GRN + DSRN; needs "
+                   "--weights) or bicubic (no network)")
+    p.add_argument("--weights", help="weights file: D2A2 (default: the shipped ones; only x4 "
+                   "is shipped) or DSR-Diff stage 2 (required with --model dsrdiff)")
     p.add_argument("--depth-unit", choices=DEPTH_UNITS,
                    help="unit of the depth files (default: mm for 16-bit PNG, disparity for "
                    "8-bit PNG, m for .npy/.npz)")

@@ -12,6 +12,13 @@ weights_only=True)`` (no pickled code)::
 arguments is assumed) and an mmengine training checkpoint of ``GDSRModel``
 (its ``generator.`` entries are used). What is shipped and how it was trained:
 ``docs/model_card_d2a2.md``.
+
+DSR-Diff (``model='dsrdiff'``): no weights are shipped (the inference
+generator GRN + DSRN at the recipe defaults has 3.44M parameters, 6.9 MB in
+float16, over the 5 MB the package allows itself), so a weights file is always
+passed: an xmodal weights file made by ``python -m xmodal.tools.export_weights``
+from a stage-2 checkpoint, or the stage-2 mmengine checkpoint itself (recipe
+default architecture assumed). A stage-1 checkpoint has no GRN and is refused.
 """
 
 from __future__ import annotations
@@ -21,8 +28,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-__all__ = ["WEIGHTS_DIR", "SHIPPED", "shipped_path", "load_weights_file", "build_generator",
-           "save_weights"]
+__all__ = ["WEIGHTS_DIR", "SHIPPED", "MODELS_WITH_WEIGHTS", "shipped_path", "default_arch",
+           "load_weights_file", "build_generator", "save_weights"]
 
 #: Folder of the shipped weight files.
 WEIGHTS_DIR = Path(__file__).resolve().parent
@@ -31,7 +38,41 @@ WEIGHTS_DIR = Path(__file__).resolve().parent
 #: (they need a GPU training run; see the model card).
 SHIPPED: dict[tuple[str, int], str] = {("d2a2", 4): "d2a2_rgbdd_x4_cpu-short.pth"}
 
+#: Models :func:`build_generator` builds from weights files.
+MODELS_WITH_WEIGHTS = ("d2a2", "dsrdiff")
+
 FORMAT = "xmodal-weights-v1"
+
+
+def default_arch(model: str, scale: int) -> dict:
+    """Registry config assumed for a weights file without one (the recipes' defaults).
+
+    Raises:
+        ValueError: unknown model.
+    """
+    if model == "d2a2":
+        return dict(type="D2A2", scale=scale)
+    if model == "dsrdiff":
+        return dict(type="DSRDiff", dsrn=dict(type="DSRN", scale=scale),
+                    grn=dict(type="GRN", scale=scale))
+    raise ValueError(f"model must be one of {MODELS_WITH_WEIGHTS}, got {model!r}")
+
+
+def _arch_scale(arch: dict) -> int | None:
+    if arch.get("type") == "DSRDiff":
+        return (arch.get("dsrn") or {}).get("scale")
+    return arch.get("scale")
+
+
+def _with_scale(arch: dict, scale: int) -> dict:
+    arch = dict(arch)
+    if arch.get("type") == "DSRDiff":
+        arch["dsrn"] = dict(arch["dsrn"], scale=scale)
+        if arch.get("grn") is not None:
+            arch["grn"] = dict(arch["grn"], scale=scale)
+        return arch
+    arch["scale"] = scale
+    return arch
 
 
 def shipped_path(model: str, scale: int) -> Path:
@@ -42,6 +83,14 @@ def shipped_path(model: str, scale: int) -> Path:
             shipped and how to pass a weights file instead.
     """
     name = SHIPPED.get((model, scale))
+    if model == "dsrdiff":
+        raise FileNotFoundError(
+            f"no pretrained dsrdiff weights are shipped with xmodal (GRN + DSRN are 6.9 MB in "
+            f"float16, over the package's 5 MB limit): pass a DSR-Diff x{scale} stage-2 weights "
+            "file with --weights PATH (weights=PATH), e.g. made by `python -m "
+            "xmodal.tools.export_weights recipes/dsrdiff/dsrdiff_stage2_rgbdd_x4.py "
+            "iter_N.pth out.pth`, or use --model d2a2 / --model bicubic"
+        )
     if name is None or not (WEIGHTS_DIR / name).is_file():
         have = ", ".join(f"{m} x{s}" for (m, s) in SHIPPED) or "none"
         raise FileNotFoundError(
@@ -93,7 +142,8 @@ def build_generator(
     """Build a generator with pretrained weights, in eval mode on the CPU.
 
     Args:
-        model: ``'d2a2'``.
+        model: ``'d2a2'`` or ``'dsrdiff'`` (DSR-Diff's inference generator GRN + DSRN,
+            :class:`xmodal.models.dsrdiff.DSRDiff`; no weights shipped).
         scale: 4, 8 or 16.
         weights: weights file, or None for the shipped one (:data:`SHIPPED`).
 
@@ -102,21 +152,33 @@ def build_generator(
         (with ``'path'`` added).
 
     Raises:
-        FileNotFoundError: no shipped weights for ``(model, scale)`` and none given.
-        ValueError: unknown model, the file's architecture has another scale, or the
+        FileNotFoundError: no shipped weights for ``(model, scale)`` and none given
+            (always for ``'dsrdiff'`` without ``weights``).
+        ValueError: unknown model, the file's architecture is another model or has
+            another scale, a DSR-Diff file without GRN (stage-1 checkpoint), or the
             state dict does not fit the architecture.
     """
-    import xmodal.models  # noqa: F401  (registers D2A2)
+    import xmodal.models  # noqa: F401  (registers D2A2, DSRDiff)
     from xmodal.registry import MODELS
 
-    if model != "d2a2":
-        raise ValueError(f"pretrained weights exist for model 'd2a2' only, got {model!r}")
+    if model not in MODELS_WITH_WEIGHTS:
+        raise ValueError(f"pretrained weights exist for models {MODELS_WITH_WEIGHTS}, "
+                         f"got {model!r}")
     path = Path(weights) if weights is not None else shipped_path(model, scale)
     loaded = load_weights_file(path)
-    arch = dict(loaded["arch"] or dict(type="D2A2", scale=scale))
-    if arch.get("scale", scale) != scale:
-        raise ValueError(f"weights: {path} is a x{arch['scale']} model, x{scale} was asked for")
-    arch["scale"] = scale
+    arch = dict(loaded["arch"] or default_arch(model, scale))
+    expected_type = default_arch(model, scale)["type"]
+    if arch.get("type") != expected_type:
+        raise ValueError(f"weights: {path} holds a {arch.get('type')} model, not {expected_type} "
+                         f"(--model {model})")
+    own = _arch_scale(arch)
+    if own is not None and own != scale:
+        raise ValueError(f"weights: {path} is a x{own} model, x{scale} was asked for")
+    if model == "dsrdiff" and (arch.get("grn") is None or not any(
+            k.startswith("grn.") for k in loaded["state_dict"])):
+        raise ValueError(f"weights: {path} has no GRN (a DSR-Diff stage-1 checkpoint?): "
+                         "inference needs the stage-2 weights")
+    arch = _with_scale(arch, scale)
     generator = MODELS.build(arch)
     try:
         generator.load_state_dict({k: v.float() for k, v in loaded["state_dict"].items()})

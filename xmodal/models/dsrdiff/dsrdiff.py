@@ -42,6 +42,11 @@ class DSRDiff(nn.Module):
             raise ValueError(f"grn.guidance_dim ({self.grn.guidance_dim}) must equal "
                              f"dsrn.guidance_dim ({self.dsrn.guidance_dim})")
 
+    @property
+    def scale(self) -> int:
+        """The super-resolution factor (the DSRN's)."""
+        return self.dsrn.scale
+
     def forward(self, lr: Tensor, guide: Tensor, guidance: Tensor | None = None) -> Tensor:
         if guidance is None:
             if self.grn is None:
