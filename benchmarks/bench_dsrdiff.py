@@ -8,8 +8,31 @@ median of ``--repeat`` forwards after ``--warmup`` under ``torch.inference_mode`
 untrained weights (latency does not depend on them). The GRN share is timed
 alone beside the full generator, so the cost of each sampling step shows.
 
-No RMSE column: a DSR-Diff comparable with D2A2 (same data, same budget) is
-not trained here; on 2 shared CPU cores that budget is out of reach.
+RMSE is not measured by this script (it needs trained weights); it comes from
+``mim train`` + ``mim test`` runs with the same short CPU budget for D2A2 and
+DSR-Diff (real RGB-D-D x4 training, 64x64 crops, batch 4, Adam 3e-4, 300
+iterations per model; DSR-Diff 200 in stage 1 + 100 in stage 2). Recorded
+Middlebury x4 RMSE (30 images, 8-bit units, D2A2/DCTNet protocol, no clamp);
+commands and wall times in docs/benchmarks.md::
+
+    PIL bicubic                                   2.2810
+    D2A2 (2,533,711 parameters)                   1.6733
+    DSR-Diff stage 1, oracle (GGN sees HR depth)  2.0658
+    DSR-Diff stage 2, GRN + DSRN (3,438,789)      2.0658
+
+This is a 300-iteration CPU budget, far from the papers' schedules.
+
+Recorded latency (``OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 python
+benchmarks/bench_dsrdiff.py --size 480x640 --steps 1 4 10 --repeat 3
+--warmup 1``; one thread, 2 shared AMD EPYC cores, torch 2.14.1), ms::
+
+    fusion   steps  GRN    GRN+DSRN
+    ffm      1      250.2  14576.6
+    ffm      4      225.3  14053.3
+    ffm      10     203.3  13887.8
+    dda+mfa  1      307.3  23127.0
+    dda+mfa  4      201.1  22942.6
+    dda+mfa  10     228.4  24343.8
 
 Default CPU run: ``python benchmarks/bench_dsrdiff.py`` (output 240x320, a
 quarter of the 640x480 frame; ``--size 480x640`` for the full frame).
