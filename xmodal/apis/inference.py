@@ -280,6 +280,11 @@ def upsample(
         else invalid
 
     net = net.to(dev)
+    # channels-last is the fast CPU layout (oneDNN convs, native DCN keep NHWC;
+    # docs/performance.md); only for xmodal's own generators, a user's module is left as is
+    channels_last = dev.type == "cpu" and isinstance(model, str)
+    if channels_last:
+        net = net.to(memory_format=torch.channels_last)
     n_tiles = 1
     if tile is not None:
         n_tiles = len(tile_starts(hl2, tile // s, overlap // s)) * \
@@ -291,6 +296,8 @@ def upsample(
         bar = tqdm(total=n_tiles, desc="tiles", leave=False)
     with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16, enabled=fp16):
         lr_d, guide_d = lr_net.to(dev), guide_net.to(dev)
+        if channels_last:
+            guide_d = guide_d.contiguous(memory_format=torch.channels_last)
         if tile is None:
             pred = net(lr_d, guide_d).float()
         else:

@@ -12,6 +12,11 @@ Every bad input (missing file, non-image, mismatched sizes, all-invalid depth,
 4-channel guide, NaN guide, missing weights ...) prints one ``error:`` line on
 stderr and exits with status 1; a folder run goes on with the other files and
 exits 1 at the end if any failed. What is written: :mod:`xmodal.apis.files`.
+
+On CPU the command runs the network channels-last (see ``docs/performance.md``)
+and, since it owns its process, keeps freed memory for reuse
+(:func:`xmodal.apis.retain_freed_memory`), which spares the page faults of
+every full-size feature map.
 """
 
 from __future__ import annotations
@@ -86,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(1) from None
     from tqdm import tqdm
 
+    from xmodal.apis import retain_freed_memory
+    from xmodal.apis.inference import resolve_device
+
+    try:
+        if resolve_device(args.device).type == "cpu":
+            retain_freed_memory()
+    except ValueError:
+        pass  # an unusable --device is reported per file by upsample_file
     kwargs = dict(scale=args.scale, model=args.model, weights=args.weights, device=args.device,
                   tile=args.tile, overlap=args.overlap, consistent=args.consistent,
                   fp16=args.fp16, resize_guide=args.resize_guide, progress=not args.quiet)
