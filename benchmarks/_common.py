@@ -7,6 +7,7 @@ measured when the script runs; nothing here is hard-coded.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import os
 import platform
@@ -23,6 +24,7 @@ __all__ = [
     "cpu_model",
     "format_table",
     "mmcv_version",
+    "parse_size",
     "peak_memory",
     "print_banner",
     "retain_freed_memory",
@@ -75,6 +77,15 @@ def _allocator_line() -> str:
              else "default"]
     parts += env + ([f"LD_PRELOAD={preload}"] if preload else [])
     return ", ".join(parts)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``'480x640'`` -> (480, 640) (height x width)."""
+    try:
+        h, w = (int(v) for v in text.lower().split("x"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"size must look like 480x640, got {text!r}") from exc
+    return h, w
 
 
 def command_line() -> str:

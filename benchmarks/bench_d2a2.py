@@ -53,6 +53,7 @@ sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _common import (  # noqa: E402
     format_table,
+    parse_size,
     peak_memory,
     print_banner,
     retain_freed_memory,
@@ -64,15 +65,6 @@ from xmodal.models import D2A2  # noqa: E402
 from xmodal.ops import resolve_backend  # noqa: E402
 
 VARIANTS = ("fp32", "fp16", "bf16", "cl", "fp16-cl", "bf16-cl", "compile", "bf16-cl-compile")
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``'480x640'`` -> (480, 640) (height x width)."""
-    try:
-        h, w = (int(v) for v in text.lower().split("x"))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"size must look like 480x640, got {text!r}") from exc
-    return h, w
 
 
 def build_net(scale: int, backend: str, device: torch.device, offset_std: float) -> D2A2:

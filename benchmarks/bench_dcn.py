@@ -31,6 +31,7 @@ sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _common import (  # noqa: E402
     format_table,
+    parse_size,
     peak_memory,
     print_banner,
     retain_freed_memory,
@@ -42,15 +43,6 @@ from xmodal.ops import (  # noqa: E402
     modulated_deform_conv2d,
     resolve_backend,
 )
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``'480x640'`` -> (480, 640) (height x width)."""
-    try:
-        h, w = (int(v) for v in text.lower().split("x"))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"size must look like 480x640, got {text!r}") from exc
-    return h, w
 
 
 def make_case(c: int, h: int, w: int, args: argparse.Namespace) -> dict:

@@ -50,7 +50,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _common import format_table, print_banner, time_median  # noqa: E402
+from _common import format_table, parse_size, print_banner, time_median  # noqa: E402
 
 from xmodal.models.dsrdiff import DSRN, GGN, GRN, DSRDiff  # noqa: E402
 
@@ -61,7 +61,8 @@ def _params(m: torch.nn.Module) -> int:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--size", default="240x320", help="output H x W (240x320)")
+    p.add_argument("--size", type=parse_size, default=(240, 320),
+                   help="output H x W (240x320)")
     p.add_argument("--scale", type=int, default=4, choices=[4, 8, 16])
     p.add_argument("--steps", type=int, nargs="+", default=[1, 4, 10])
     p.add_argument("--fusions", nargs="+", default=["ffm", "dda+mfa"])
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     device = torch.device(args.device)
     print_banner(device=device)
-    h, w = (int(v) for v in args.size.lower().split("x"))
+    h, w = args.size
     if h % (4 * args.scale) or w % (4 * args.scale):
         raise SystemExit(f"error: --size must be divisible by 4 * scale = {4 * args.scale}")
     torch.manual_seed(0)

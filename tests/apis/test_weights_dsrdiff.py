@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 import torch
+from dsrdiff_tiny import GENERATOR as TINY
+from dsrdiff_tiny import GGN as TINY_GGN
 
 from xmodal.models.dsrdiff import DSRDiff, DSRDiffStage1Model, DSRDiffStage2Model
 from xmodal.registry import MODELS
 from xmodal.weights import build_generator, save_weights
-
-TINY = dict(type="DSRDiff",
-            dsrn=dict(type="DSRN", scale=4, channels=8, guidance_dim=16, num_heads=2,
-                      depth_blocks=(1, 1, 1), guide_blocks=(1, 1, 1)),
-            grn=dict(type="GRN", scale=4, guidance_dim=16, channels=8, num_resblocks=1,
-                     denoiser_blocks=1))
-TINY_GGN = dict(type="GGN", scale=4, channels=8, guidance_dim=16, num_resblocks=1)
 
 
 def test_no_shipped_dsrdiff_weights_names_the_way_out():

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 import torch
+from dsrdiff_tiny import GENERATOR as GEN
+from dsrdiff_tiny import GGN
 
 from xmodal.models.dsrdiff import DSRDiffStage2Model
 from xmodal.tools.export_weights import export, main
 from xmodal.weights import build_generator
-
-GEN = dict(type="DSRDiff",
-           dsrn=dict(type="DSRN", scale=4, channels=8, guidance_dim=16, num_heads=2,
-                     depth_blocks=(1, 1, 1), guide_blocks=(1, 1, 1)),
-           grn=dict(type="GRN", scale=4, guidance_dim=16, channels=8, num_resblocks=1,
-                    denoiser_blocks=1))
-GGN = dict(type="GGN", scale=4, channels=8, guidance_dim=16, num_resblocks=1)
 
 
 def test_export_stage2_checkpoint_keeps_only_the_generator(tmp_path, capsys):

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from dsrdiff_tiny import GENERATOR as TINY
 from PIL import Image
 
 from xmodal.datasets.paths import EMBEDDED_DATA
@@ -20,11 +21,6 @@ from xmodal.registry import MODELS
 from xmodal.tools.upsample import main
 from xmodal.weights import save_weights
 
-TINY = dict(type="DSRDiff",
-            dsrn=dict(type="DSRN", scale=4, channels=8, guidance_dim=16, num_heads=2,
-                      depth_blocks=(1, 1, 1), guide_blocks=(1, 1, 1)),
-            grn=dict(type="GRN", scale=4, guidance_dim=16, channels=8, num_resblocks=1,
-                     denoiser_blocks=1))
 REALSCENE = Path(__file__).resolve().parents[3] / "shared" / "data" / "gdsr" / "rgbdd_realscene"
 FRAME = "20200509112638"
 
