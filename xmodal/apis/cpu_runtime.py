@@ -30,9 +30,10 @@ def retain_freed_memory() -> bool:
     returned). Affects the whole process from then on: the resident memory stays
     at its peak instead of shrinking after each forward, and freed blocks are
     reused without page faults (unless the kernel itself reclaims idle pages, as
-    the VM these figures come from sometimes does: then some faults remain). Meant for inference / benchmark processes that
-    own their process (the ``xmodal upsample`` command, ``benchmarks/``), not
-    for code that imports xmodal into a larger application.
+    the VM these figures come from sometimes does: then some faults remain).
+    Meant for inference / benchmark processes that own their process (the
+    ``xmodal upsample`` command, ``benchmarks/``), not for code that imports
+    xmodal into a larger application.
 
     Returns:
         True if glibc accepted both settings; False where there is no glibc
