@@ -13,7 +13,9 @@ criteria: >= 0.999 and < 1%). Without an official row, the first row is the
 reference and ``speed-up`` is ``-``.
 
 Training: ``D2A2(scale=4)`` on 256x256 guides (64x64 LR), L1 loss to a random
-target, Adam (lr 1e-4); median step time after warm-up, samples/s.
+target, Adam (lr 1e-4); median step time after warm-up, samples/s, and the speed-up
+against the official row (torchvision, fp32) of the same batch when that row ran
+first (the default order of ``--backend`` and ``--train-variants``).
 
 Variants (``--variants``): ``fp32`` (the official configuration: NCHW, eager),
 ``fp16`` / ``bf16`` (``torch.autocast``), ``cl`` (channels_last fp32),
@@ -162,7 +164,8 @@ def bench_inference(args, device, backends, headers_out: list) -> list[list[obje
 
 
 def bench_training(args, device, backends, headers_out: list) -> list[list[object]]:
-    rows = []
+    """One row per (backend, batch, variant); speed-up vs the official row of the same batch."""
+    rows, official_s = [], {}
     for backend in backends:
         for batch in args.train_batches:
             for variant in args.train_variants:
@@ -192,12 +195,15 @@ def bench_training(args, device, backends, headers_out: list) -> list[list[objec
                     mem = None if args.no_memory else peak_memory(step, device)
                 except Exception as exc:  # noqa: BLE001
                     rows.append([backend, variant, batch, f"failed: {type(exc).__name__}",
-                                 "-", "-"])
+                                 "-", "-", "-"])
                     print(f"train {backend} {variant} b{batch} failed: {exc}", flush=True)
                     continue
+                if (backend, variant) == OFFICIAL:
+                    official_s[batch] = med
                 rows.append([
                     backend, variant, batch, f"{med * 1e3:.1f}", f"{batch / med:.1f}",
                     "n/a" if mem is None else f"{mem / 2**20:.0f}",
+                    f"{official_s[batch] / med:.2f}x" if batch in official_s else "-",
                 ])
                 print(format_table(headers_out, rows[-1:]).splitlines()[-1], flush=True)
                 del net, model, opt
@@ -281,7 +287,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.train:
         print(f"\nTraining step: D2A2 x4, 256x256, L1 + Adam, median of {args.train_repeat} "
               f"after {args.train_warmup} warm-up", flush=True)
-        headers = ["backend", "variant", "batch", "median ms", "samples/s", "peak MiB"]
+        headers = ["backend", "variant", "batch", "median ms", "samples/s", "peak MiB",
+                   "speed-up"]
         print(format_table(headers, []), flush=True)
         rows = bench_training(args, device, backends, headers)
         print()
