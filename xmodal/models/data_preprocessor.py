@@ -10,7 +10,33 @@ from torch import Tensor
 
 from ..registry import MODELS
 
-__all__ = ["GDSRDataPreprocessor"]
+__all__ = ["GDSRDataPreprocessor", "stack_inputs"]
+
+
+def stack_inputs(items: Tensor | Sequence[Tensor], name: str) -> Tensor:
+    """Stack a collated list of (C, H, W) tensors into (B, C, H, W), without padding.
+
+    Args:
+        items: a list of (C, H, W) tensors, or an already batched tensor
+            ((B, C, H, W) is returned as is, (C, H, W) gains a batch axis).
+        name: the input's name, for the error message.
+
+    Returns:
+        (B, C, H, W) tensor.
+
+    Raises:
+        ValueError: the tensors differ in shape (nothing is resized or padded:
+            use batch_size=1 for full images of different sizes).
+    """
+    if isinstance(items, Tensor):
+        return items if items.dim() == 4 else items.unsqueeze(0)
+    sizes = {tuple(t.shape) for t in items}
+    if len(sizes) != 1:
+        raise ValueError(
+            f"all {name} tensors of a batch must have one shape, got {sorted(sizes)}; "
+            "use batch_size=1 to evaluate full images of different sizes"
+        )
+    return torch.stack(list(items))
 
 
 @MODELS.register_module()
@@ -61,23 +87,11 @@ class GDSRDataPreprocessor(BaseDataPreprocessor):
         self.register_buffer("guide_mean", mean.view(1, -1, 1, 1).float(), persistent=False)
         self.register_buffer("guide_std", std.view(1, -1, 1, 1).float(), persistent=False)
 
-    @staticmethod
-    def _stack(items: Tensor | Sequence[Tensor], name: str) -> Tensor:
-        if isinstance(items, Tensor):
-            return items if items.dim() == 4 else items.unsqueeze(0)
-        sizes = {tuple(t.shape) for t in items}
-        if len(sizes) != 1:
-            raise ValueError(
-                f"all {name} tensors of a batch must have one shape, got {sorted(sizes)}; "
-                "use batch_size=1 to evaluate full images of different sizes"
-            )
-        return torch.stack(list(items))
-
     def forward(self, data: dict, training: bool = False) -> dict:
         data = self.cast_data(data)
         inputs = data["inputs"]
-        guide = self._stack(inputs["guide"], "guide").float()
-        lr = self._stack(inputs["lr"], "lr").float()
+        guide = stack_inputs(inputs["guide"], "guide").float()
+        lr = stack_inputs(inputs["lr"], "lr").float()
         if self.guide_channel_order == "bgr":
             guide = guide.flip(1)
         guide = (guide - self.guide_mean) / self.guide_std

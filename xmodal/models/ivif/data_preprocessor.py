@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import torch
 from mmengine.model import BaseDataPreprocessor
-from torch import Tensor
 
 from ...registry import MODELS
+from ..data_preprocessor import stack_inputs
 
 __all__ = ["MultiInputDataPreprocessor"]
 
@@ -41,21 +40,11 @@ class MultiInputDataPreprocessor(BaseDataPreprocessor):
             raise ValueError(f"keys must be a non-empty sequence of names, got {keys!r}")
         self.keys = tuple(keys)
 
-    @staticmethod
-    def _stack(items: Tensor | Sequence[Tensor], name: str) -> Tensor:
-        if isinstance(items, Tensor):
-            return items if items.dim() == 4 else items.unsqueeze(0)
-        sizes = {tuple(t.shape) for t in items}
-        if len(sizes) != 1:
-            raise ValueError(f"all {name} tensors of a batch must have one shape, got "
-                             f"{sorted(sizes)}; use batch_size=1 for images of different sizes")
-        return torch.stack(list(items))
-
     def forward(self, data: dict, training: bool = False) -> dict:
         data = self.cast_data(data)
         inputs = data["inputs"]
         missing = [k for k in self.keys if k not in inputs]
         if missing:
             raise KeyError(f"batch inputs lack {missing}; have {sorted(inputs)}")
-        out = {k: self._stack(inputs[k], k).float() for k in self.keys}
+        out = {k: stack_inputs(inputs[k], k).float() for k in self.keys}
         return {"inputs": out, "data_samples": data.get("data_samples")}
