@@ -50,3 +50,19 @@ def test_invalid_support_pads_and_crops_to_hr_size():
     inv = torch.ones(1, 1, 3, 3, dtype=torch.bool)
     assert invalid_support_hr(inv, 4, (14, 10)).shape == (1, 1, 14, 10)
     assert invalid_support_hr(inv, 4, (14, 10)).all()
+
+
+def test_fill_with_holes_left_when_one_side_reaches_one():
+    """Regression (hypothesis seed 50495, 87.5 % holes): a 13x17 map whose pyramid side
+    reached 1 with a hole left was filled with zeros there."""
+    g = torch.Generator().manual_seed(50495)
+    depth = torch.rand(1, 1, 13, 17, generator=g) * 3 + 1
+    invalid = torch.rand(1, 1, 13, 17, generator=g) < 0.875
+    invalid[0, 0, 0, 0] = False
+    filled = fill_invalid(torch.where(invalid, torch.nan, depth), invalid)
+    lo, hi = depth[~invalid].min(), depth[~invalid].max()
+    assert bool((filled >= lo - 1e-6).all() and (filled <= hi + 1e-6).all())
+    one_valid = torch.ones(1, 1, 3, 40, dtype=torch.bool)
+    one_valid[0, 0, 0, 0] = False  # a single valid pixel in a wide, flat map
+    filled = fill_invalid(torch.full((1, 1, 3, 40), 7.0), one_valid)
+    assert torch.allclose(filled, torch.full_like(filled, 7.0))

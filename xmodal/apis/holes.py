@@ -56,12 +56,15 @@ def fill_invalid(depth: Tensor, invalid: Tensor) -> Tensor:
     value = torch.where(invalid, torch.zeros_like(depth), depth)
     if bool(weight.min() > 0):
         return value
-    # pull: weighted averages down a pyramid until one level has no hole left (or 1x1)
+    # pull: weighted averages down a pyramid until one level has no hole left (or 1x1);
+    # a side already at 1 stops halving, the other goes on (stopping at the first side
+    # of 1 left holes in the coarsest level, which the push then spread as zeros)
     levels = [(value, weight)]
-    while min(levels[-1][0].shape[-2:]) > 1 and bool(levels[-1][1].amin() <= 0):
+    while max(levels[-1][0].shape[-2:]) > 1 and bool(levels[-1][1].amin() <= 0):
         v, w = levels[-1]
-        vs = F.avg_pool2d(v * w, 2, ceil_mode=True)
-        ws = F.avg_pool2d(w, 2, ceil_mode=True)
+        kernel = tuple(2 if n > 1 else 1 for n in v.shape[-2:])
+        vs = F.avg_pool2d(v * w, kernel, ceil_mode=True)
+        ws = F.avg_pool2d(w, kernel, ceil_mode=True)
         levels.append((vs / ws.clamp_min(1e-12), (ws > 0).to(depth.dtype)))
     # push: fill each level's holes from the next coarser, already filled, level
     filled = levels[-1][0]
