@@ -20,7 +20,9 @@ first (the default order of ``--backend`` and ``--train-variants``).
 Variants (``--variants``): ``fp32`` (the official configuration: NCHW, eager),
 ``fp16`` / ``bf16`` (``torch.autocast``), ``cl`` (channels_last fp32),
 ``bf16-cl``, ``fp16-cl``, ``compile`` (``torch.compile`` fp32),
-``bf16-cl-compile``. CPU runs fp32 only by default (autocast on CPU is bf16).
+``bf16-cl-compile``, ``nnpack`` (NCHW fp32 with every 3x3 convolution on
+NNPACK's Winograd kernels, :class:`xmodal.ops.NNPACKConv2d`; CPU only). CPU
+runs fp32, cl and nnpack by default (autocast on CPU is bf16, emulated here).
 
 ``--backend`` sets the DCN backend of every DGA block (``torchvision`` is the
 official one; ``auto`` is ``native`` on CPU, mmcv's CUDA op if it imports,
@@ -32,7 +34,7 @@ keep freed memory (no page faults on every full-size tensor; see
 
 Default CPU run (a few minutes on 2 cores): output 240x320 (a quarter of the
 640x480 frame; pass ``--size 480x640`` for the full frame, ~4x longer),
-scales 4/8/16, backends torchvision and auto, variants fp32 and cl, no training
+scales 4/8/16, backends torchvision and auto, variants fp32, cl and nnpack, no training
 (``--train`` adds it: one step takes tens of seconds on 2 cores). The issue's
 CPU target row: ``python benchmarks/bench_d2a2.py --size 480x640 --scales 4``.
 CUDA: ``python benchmarks/bench_d2a2.py --device cuda`` (640x480, all variants,
@@ -64,9 +66,11 @@ from _common import (  # noqa: E402
 
 from xmodal.align.dga import DeformableGeometricAlign  # noqa: E402
 from xmodal.models import D2A2  # noqa: E402
-from xmodal.ops import resolve_backend  # noqa: E402
+from xmodal.ops import NNPACKConv2d, nnpack_available, resolve_backend  # noqa: E402
 
-VARIANTS = ("fp32", "fp16", "bf16", "cl", "fp16-cl", "bf16-cl", "compile", "bf16-cl-compile")
+VARIANTS = (
+    "fp32", "fp16", "bf16", "cl", "fp16-cl", "bf16-cl", "compile", "bf16-cl-compile", "nnpack",
+)
 
 
 def build_net(scale: int, backend: str, device: torch.device, offset_std: float) -> D2A2:
@@ -89,6 +93,10 @@ def variant_setup(
     cl = "cl" in parts
     if cl:
         net = net.to(memory_format=torch.channels_last)
+    if "nnpack" in parts:  # NCHW fp32; 3x3 convs on NNPACK's Winograd kernels (CPU inference)
+        if device.type != "cpu" or not nnpack_available():
+            raise RuntimeError("the nnpack variant needs a CPU device and a torch with NNPACK")
+        net = NNPACKConv2d.convert(net)
     dtype = torch.float16 if "fp16" in parts else torch.bfloat16 if "bf16" in parts else None
 
     def ctx() -> contextlib.AbstractContextManager:
@@ -247,7 +255,9 @@ def main(argv: list[str] | None = None) -> None:
     args.size = args.size or ((480, 640) if cuda else (240, 320))
     if any(s % 16 for s in args.size):
         p.error(f"--size must be a multiple of 16 in both dimensions, got {args.size}")
-    args.variants = args.variants or (list(VARIANTS) if cuda else ["fp32", "cl"])
+    args.variants = args.variants or (
+        [v for v in VARIANTS if v != "nnpack"] if cuda else ["fp32", "cl", "nnpack"]
+    )
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.malloc == "retain" and not retain_freed_memory():

@@ -1,7 +1,8 @@
 """D2A2's fast inference paths keep the accuracy of the official fp32 NCHW eager run.
 
-Issue criteria (deformable-conv backends issue): channels-last, bf16 autocast and
-``torch.compile`` give >= 0.999 correlation with fp32 and change the RMSE by < 1 %.
+Issue criteria (deformable-conv backends issue): channels-last, bf16 autocast,
+NNPACK's Winograd convolutions and ``torch.compile`` give >= 0.999 correlation
+with fp32 and change the RMSE by < 1 %.
 Measured on a real Middlebury frame (embedded sample) with the shipped x4 weights.
 """
 
@@ -13,6 +14,7 @@ import torch
 from xmodal.align.dga import DeformableGeometricAlign
 from xmodal.datasets import MiddleburyDataset
 from xmodal.datasets.paths import EMBEDDED_DATA
+from xmodal.ops import NNPACKConv2d, nnpack_available
 from xmodal.weights import build_generator
 
 
@@ -76,6 +78,22 @@ def test_bf16_autocast_meets_the_accuracy_criteria(frame, channels_last):
     corr, drmse = _criteria(out.float(), ref, gt)
     assert corr >= 0.999, f"bf16 correlation {corr:.6f} < 0.999"
     assert abs(drmse) < 1.0, f"bf16 changes the RMSE by {drmse:+.3f} %"
+
+
+@pytest.mark.skipif(not nnpack_available(), reason="this torch build has no usable NNPACK")
+def test_nnpack_convolutions_meet_the_accuracy_criteria(frame):
+    lr, guide, gt = frame
+    net = _net("native")
+    with torch.inference_mode():
+        ref = net(lr, guide)
+        fast = NNPACKConv2d.convert(net)
+        out = fast(lr, guide)
+    n_nnpack = sum(isinstance(m, NNPACKConv2d) for m in fast.modules())
+    assert n_nnpack == 41, f"{n_nnpack} convolutions converted"  # 3x3, >= 64 channels
+    assert not torch.equal(out, ref)  # Winograd rounds differently: NNPACK really ran
+    corr, drmse = _criteria(out, ref, gt)
+    assert corr >= 0.999 and abs(drmse) < 1.0, (corr, drmse)
+    torch.testing.assert_close(out, ref, rtol=1e-4, atol=1e-4)
 
 
 def test_traces_into_one_graph_under_torch_compile(frame):

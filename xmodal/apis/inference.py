@@ -31,6 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from xmodal.ops import NNPACKConv2d, nnpack_available
 from xmodal.refine import lr_consistency_adjust
 
 from .holes import fill_invalid, invalid_mask, invalid_support_hr
@@ -280,9 +281,14 @@ def upsample(
         else invalid
 
     net = net.to(dev)
-    # channels-last is the fast CPU layout (oneDNN convs, native DCN keep NHWC;
-    # docs/performance.md); only for xmodal's own generators, a user's module is left as is
-    channels_last = dev.type == "cpu" and isinstance(model, str)
+    # CPU fast path (docs/performance.md), only for xmodal's own generators (a user's
+    # module is left as is): NCHW with every 3x3 convolution on NNPACK's Winograd
+    # kernels where this torch has NNPACK, else channels-last (oneDNN convolutions and
+    # the native DCN then all stay NHWC).
+    fast_cpu = dev.type == "cpu" and isinstance(model, str)
+    if fast_cpu and nnpack_available():
+        net = NNPACKConv2d.convert(net)
+    channels_last = fast_cpu and not nnpack_available()
     if channels_last:
         net = net.to(memory_format=torch.channels_last)
     n_tiles = 1

@@ -177,10 +177,8 @@ def native_modulated_deform_conv2d(
     # writes (B, n * W_out, C_out) rows, the memory order of an NHWC tensor, so the
     # next (channels-last) convolution reads it without a layout conversion.
     nhwc = input.is_contiguous(memory_format=torch.channels_last) and not input.is_contiguous()
-    if nhwc:
-        w_mat, bias_view = w2d.t().expand(b, -1, -1), None if bias is None else bias.view(1, 1, -1)
-    else:
-        w_mat, bias_view = w2d.expand(b, -1, -1), None if bias is None else bias.view(1, -1, 1)
+    w_rows, bias_row = w2d.t().expand(b, -1, -1), None if bias is None else bias.view(1, 1, -1)
+    w_mat, bias_view = w2d.expand(b, -1, -1), None if bias is None else bias.view(1, -1, 1)
     cat_dim = 1 if nhwc else 2
     out = None
     in_place = not (
@@ -195,15 +193,22 @@ def native_modulated_deform_conv2d(
         cols = _sample_columns(
             input, offset, mask, (r0, r1), (kh, kw), stride, padding, dilation, deform_groups
         )  # (B, C_in * kh * kw, n * W_out)
-        if nhwc:
-            cols = cols.transpose(1, 2)  # (B, n * W_out, C_in * kh * kw), a view
-        lhs, rhs = (cols, w_mat) if nhwc else (w_mat, cols)
         dst = None if out is None else out.narrow(cat_dim, r0 * w_out, (r1 - r0) * w_out)
-        if bias_view is None:
-            res = torch.bmm(lhs, rhs, out=dst)
+        if nhwc or dst is not None:
+            # (B, n * W_out, C_in * kh * kw) @ (C_in * kh * kw, C_out): rows of NHWC. This
+            # product order is ~1.5x faster in MKL than weight @ columns, so the NCHW path
+            # also takes it and transposes the small (cache-resident) chunk into place.
+            lhs, rhs, bias_rows = cols.transpose(1, 2), w_rows, bias_row
         else:
-            res = torch.baddbmm(bias_view, lhs, rhs, out=dst)
-        if out is None:
+            lhs, rhs, bias_rows = w_mat, cols, bias_view
+        rows_dst = dst if nhwc else None
+        if bias_rows is None:
+            res = torch.bmm(lhs, rhs, out=rows_dst)
+        else:
+            res = torch.baddbmm(bias_rows, lhs, rhs, out=rows_dst)
+        if dst is not None and not nhwc:
+            dst.copy_(res.transpose(1, 2))
+        elif out is None:
             outs.append(res)
     if out is None:
         out = outs[0] if len(outs) == 1 else torch.cat(outs, dim=cat_dim)
