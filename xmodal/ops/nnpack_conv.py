@@ -125,6 +125,16 @@ class NNPACKConv2d(nn.Conv2d):
     own forward runs (oneDNN on CPU, cuDNN on CUDA), so training, channels-last,
     autocast and CUDA behave exactly as before.
 
+    Args:
+        in_channels: C_in.
+        out_channels: C_out.
+        kernel_size: 3 (or (3, 3)).
+        stride, dilation, groups: 1 (kept for ``nn.Conv2d`` compatibility).
+        padding: int, pair, ``'same'`` or ``'valid'`` (1).
+        bias: learnable bias (True).
+        padding_mode: ``'zeros'``.
+        device, dtype: factory arguments of the parameters.
+
     Raises:
         ValueError: from the constructor, for a kernel other than 3x3, a stride,
             dilation or groups other than 1, or a non-zero padding mode.
@@ -139,8 +149,25 @@ class NNPACKConv2d(nn.Conv2d):
         torch.Size([1, 16, 10, 12])
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int] = 3,
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] | str = 1,
+        dilation: int | tuple[int, int] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+    ) -> None:
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride=stride, padding=padding,
+            dilation=dilation, groups=groups, bias=bias, padding_mode=padding_mode,
+            device=device, dtype=dtype,
+        )
         reason = self.unsupported_reason(self)
         if reason:
             raise ValueError(f"NNPACKConv2d: {reason}")

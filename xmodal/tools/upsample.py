@@ -13,8 +13,9 @@ Every bad input (missing file, non-image, mismatched sizes, all-invalid depth,
 stderr and exits with status 1; a folder run goes on with the other files and
 exits 1 at the end if any failed. What is written: :mod:`xmodal.apis.files`.
 
-On CPU the command runs the network channels-last (see ``docs/performance.md``)
-and, since it owns its process, keeps freed memory for reuse
+On CPU the command runs the 3x3 convolutions on NNPACK's Winograd kernels
+(:class:`xmodal.ops.NNPACKConv2d`; channels-last where this torch has no NNPACK;
+see ``docs/performance.md``) and, since it owns its process, keeps freed memory for reuse
 (:func:`xmodal.apis.retain_freed_memory`), which spares the page faults of
 every full-size feature map.
 """
