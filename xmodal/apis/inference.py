@@ -286,9 +286,10 @@ def upsample(
     # kernels where this torch has NNPACK, else channels-last (oneDNN convolutions and
     # the native DCN then all stay NHWC).
     fast_cpu = dev.type == "cpu" and isinstance(model, str)
-    if fast_cpu and nnpack_available():
+    use_nnpack = fast_cpu and nnpack_available()
+    if use_nnpack:
         net = NNPACKConv2d.convert(net)
-    channels_last = fast_cpu and not nnpack_available()
+    channels_last = fast_cpu and not use_nnpack
     if channels_last:
         net = net.to(memory_format=torch.channels_last)
     n_tiles = 1

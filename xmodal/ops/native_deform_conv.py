@@ -194,19 +194,17 @@ def native_modulated_deform_conv2d(
             input, offset, mask, (r0, r1), (kh, kw), stride, padding, dilation, deform_groups
         )  # (B, C_in * kh * kw, n * W_out)
         dst = None if out is None else out.narrow(cat_dim, r0 * w_out, (r1 - r0) * w_out)
-        if nhwc or dst is not None:
-            # (B, n * W_out, C_in * kh * kw) @ (C_in * kh * kw, C_out): rows of NHWC. This
-            # product order is ~1.5x faster in MKL than weight @ columns, so the NCHW path
-            # also takes it and transposes the small (cache-resident) chunk into place.
-            lhs, rhs, bias_rows = cols.transpose(1, 2), w_rows, bias_row
-        else:
-            lhs, rhs, bias_rows = w_mat, cols, bias_view
-        rows_dst = dst if nhwc else None
-        if bias_rows is None:
-            res = torch.bmm(lhs, rhs, out=rows_dst)
-        else:
-            res = torch.baddbmm(bias_rows, lhs, rhs, out=rows_dst)
-        if dst is not None and not nhwc:
+        # Rows first, (B, n * W_out, K) @ (K, C_out), is ~1.5x faster in MKL than
+        # weight @ columns; without autograd the NCHW path takes it too and transposes
+        # the small, cache-resident chunk into place.
+        rows_first = nhwc or dst is not None
+        lhs, rhs, add = (
+            (cols.transpose(1, 2), w_rows, bias_row) if rows_first else (w_mat, cols, bias_view)
+        )
+        direct = dst if nhwc else None
+        res = (torch.bmm(lhs, rhs, out=direct) if add is None
+               else torch.baddbmm(add, lhs, rhs, out=direct))
+        if rows_first and not nhwc:
             dst.copy_(res.transpose(1, 2))
         elif out is None:
             outs.append(res)
