@@ -71,7 +71,8 @@ def retain_freed_memory() -> bool:
 
 
 def _allocator_line() -> str:
-    env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("MALLOC_")]
+    env = [f"{k}={v}" for k, v in sorted(os.environ.items())
+           if k.startswith("MALLOC_") or k == "THP_MEM_ALLOC_ENABLE"]  # glibc / torch settings
     preload = os.environ.get("LD_PRELOAD")
     parts = ["glibc mallopt(M_MMAP_MAX=0, M_TRIM_THRESHOLD=2G)" if _MALLOC_STATE["retained"]
              else "default"]
