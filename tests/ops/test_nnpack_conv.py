@@ -64,6 +64,9 @@ def test_functional_at_feature_map_size():
          ValueError, "contiguous NCHW"),
         (dict(padding=(1, -1)), ValueError, "padding"),
         (dict(weight=torch.randn(3, 2, 3, 3, requires_grad=True)), ValueError, "no backward"),
+        # an empty output made NNPACK divide by zero (SIGFPE, the whole process died)
+        (dict(input=torch.randn(1, 2, 2, 2), padding=0), ValueError, "empty output"),
+        (dict(input=torch.randn(0, 2, 5, 5)), ValueError, "empty output"),
     ],
 )
 def test_functional_rejects_bad_input(kwargs, error, match):
@@ -128,6 +131,16 @@ def test_module_falls_back_where_nnpack_cannot_run(spy):
         conv64(x.detach().double())
         with torch.autocast("cpu", dtype=torch.bfloat16):
             conv(x.detach())
+    assert spy == []
+
+
+@needs_nnpack
+def test_module_leaves_empty_problems_to_conv2d(spy):
+    conv = NNPACKConv2d(2, 3, 3, padding=0)
+    with torch.inference_mode():
+        assert conv(torch.randn(0, 2, 5, 5)).shape == (0, 3, 3, 3)
+        with pytest.raises(RuntimeError, match="Kernel size"):  # F.conv2d's own error
+            conv(torch.randn(1, 2, 2, 2))
     assert spy == []
 
 

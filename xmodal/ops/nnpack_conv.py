@@ -60,6 +60,13 @@ def _padding_pair(padding: int | tuple[int, int]) -> list[int]:
     return list(padding)
 
 
+def _output_nonempty(input: Tensor, weight: Tensor, pad: list[int] | tuple[int, ...]) -> bool:
+    """Every input and output dimension is at least 1 (NNPACK divides by them: SIGFPE)."""
+    h_out = input.shape[-2] + 2 * pad[0] - weight.shape[-2] + 1
+    w_out = input.shape[-1] + 2 * pad[1] - weight.shape[-1] + 1
+    return input.numel() > 0 and weight.numel() > 0 and h_out > 0 and w_out > 0
+
+
 def nnpack_conv2d(
     input: Tensor, weight: Tensor, bias: Tensor | None = None,
     padding: int | tuple[int, int] = 1,
@@ -80,8 +87,10 @@ def nnpack_conv2d(
     Raises:
         TypeError: a non-tensor ``input``, ``weight`` or ``bias``.
         ValueError: wrong ranks / shapes, not float32, not on the CPU, a
-            non-contiguous ``input``, a bad ``padding``, or inputs that need autograd.
-        RuntimeError: this torch build has no usable NNPACK.
+            non-contiguous ``input``, a bad ``padding``, an empty input or output,
+            or inputs that need autograd.
+        RuntimeError: this torch build has no usable NNPACK, or NNPACK refuses the
+            problem (kernels above 16 px, for one).
 
     Example:
         >>> x, w = torch.randn(1, 4, 8, 8), torch.randn(5, 4, 3, 3)
@@ -109,6 +118,11 @@ def nnpack_conv2d(
         raise ValueError("NNPACK has no backward here: call it under torch.no_grad / "
                          "inference_mode, or use F.conv2d")
     pad = _padding_pair(padding)
+    if not _output_nonempty(input, weight, pad):
+        raise ValueError(
+            f"input {tuple(input.shape)} with padding {tuple(pad)} and a "
+            f"{tuple(weight.shape[-2:])} kernel gives an empty output (NNPACK would crash)"
+        )
     if not nnpack_available():
         raise RuntimeError("this torch build has no usable NNPACK (needs AVX2 or NEON)")
     return torch._nnpack_spatial_convolution(input, weight.contiguous(), bias, pad)
@@ -192,7 +206,7 @@ class NNPACKConv2d(nn.Conv2d):
     def _use_nnpack(self, x: Tensor) -> bool:
         return (
             x.device.type == "cpu" and x.dtype == torch.float32 and self.weight.dtype == x.dtype
-            and x.dim() == 4 and x.is_contiguous()
+            and x.dim() == 4 and x.is_contiguous() and _output_nonempty(x, self.weight, self._pad())
             and not needs_autograd(x, self.weight, self.bias)
             and not torch.is_autocast_enabled("cpu")
             and not torch.compiler.is_compiling()
