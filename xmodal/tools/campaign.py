@@ -1,0 +1,292 @@
+"""Interruptible CPU training campaign for the shipped D2A2 weights (one network, x4/x8/x16).
+
+D2A2 works at x4 inside and bicubic-upsamples an x8 / x16 LR by ``scale / 4``
+first (:class:`xmodal.models.D2A2`), so the x4, x8 and x16 models have the same
+parameters. The campaign trains **one** network on a mix of the three scales
+(each batch draws its scale in turn), validates an exponential moving average
+(EMA) of its weights on the 30 Middlebury frames at every scale (standard
+protocol, ``clamp=False``, 8-bit units) and exports, per scale, the best EMA
+weights so far as a float16 xmodal weights file (:func:`xmodal.weights.save_weights`).
+
+It is built to be stopped at any time and resumed:
+
+- ``WORK_DIR/last.pth`` (model, EMA, optimizer, iteration, wall time, RNG) is
+  written atomically every ``--ckpt-min`` minutes; ``--resume`` continues it;
+- ``--init WEIGHTS`` starts from a weights file (e.g. the committed ones) with a
+  fresh optimizer when no checkpoint exists;
+- ``WORK_DIR/curve.csv`` gets one row per evaluation and scale (iteration, wall
+  time, CPU hours, Middlebury RMSE of the EMA weights and of Pillow bicubic).
+
+Data: every frame of an RGB-D-D folder (:class:`xmodal.datasets.RGBDDDataset`),
+random square crops of ``--crop`` pixels, LR by the protocol's Pillow bicubic,
+min-max with the crop's HR min/max, random flips and transposes (the official
+D2A2 training pipeline). Loss L1 on the normalised depth, Adam, linear warm-up
+then a constant learning rate (``--lr``).
+
+Usage::
+
+    setsid nice -n 10 python -m xmodal.tools.campaign --work-dir work_dirs/campaign \\
+        --resume --export-dir xmodal/weights > work_dirs/campaign.log 2>&1 &
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import os
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.optim.swa_utils import AveragedModel
+
+from xmodal.apis import retain_freed_memory
+from xmodal.datasets import MiddleburyDataset, RGBDDDataset
+from xmodal.datasets.transforms import (
+    MakeLRDepth,
+    PackGDSRInputs,
+    RandomCropPair,
+    RandomFlipTranspose,
+)
+from xmodal.evaluation import GDSRMetric
+from xmodal.models import D2A2
+from xmodal.ops import NNPACKConv2d
+from xmodal.weights import load_weights_file, save_weights
+
+SCALES = (4, 8, 16)
+CURVE_FIELDS = ("iter", "wall_s", "cpu_hours", "scale", "rmse", "bicubic_rmse")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--work-dir", type=Path, default=Path("work_dirs/campaign"))
+    p.add_argument("--train-root", type=Path, default=None,
+                   help="RGB-D-D folder (rgb/, depth/); default: the data search path")
+    p.add_argument("--val-root", type=Path, default=None, help="Middlebury folder")
+    p.add_argument("--export-dir", type=Path, default=None,
+                   help="write the best EMA weights per scale here (float16)")
+    p.add_argument("--resume", action="store_true", help="continue WORK_DIR/last.pth")
+    p.add_argument("--init", type=Path, default=None,
+                   help="weights file to start from when there is no checkpoint")
+    p.add_argument("--crop", type=int, default=96, help="HR crop side (multiple of 16)")
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--lr", type=float, default=4e-4)
+    p.add_argument("--warmup", type=int, default=200, help="linear warm-up iterations")
+    p.add_argument("--ema", type=float, default=0.998, help="EMA decay per iteration")
+    p.add_argument("--scales", type=int, nargs="+", default=list(SCALES))
+    p.add_argument("--max-minutes", type=float, default=60.0, help="wall time of this run")
+    p.add_argument("--ckpt-min", type=float, default=5.0)
+    p.add_argument("--eval-min", type=float, default=20.0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    return p.parse_args(argv)
+
+
+class CropSampler:
+    """Random training batches from frames held in memory (the D2A2 training pipeline)."""
+
+    def __init__(self, dataset: RGBDDDataset, crop: int) -> None:
+        self.frames = [dataset.load_pair(dataset.get_data_info(i)) for i in range(len(dataset))]
+        self.crop = crop
+        self.meta = dict(unit_scale=dataset.unit_scale, unit=dataset.unit, border=0,
+                         dataset=dataset.dataset_name)
+        self.steps = [RandomCropPair(crop), MakeLRDepth(), RandomFlipTranspose(),
+                      PackGDSRInputs()]
+
+    def _sample(self, scale: int) -> dict:
+        while True:  # a crop of constant depth cannot be min-max normalised: draw again
+            guide, depth = self.frames[random.randrange(len(self.frames))]
+            results = dict(self.meta, guide=guide, hr_depth=depth, scale=scale, img_name="")
+            try:
+                for step in self.steps:
+                    results = step(results)
+                return results
+            except ValueError:
+                continue
+
+    def batch(self, size: int, scale: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """-> lr (B, 1, crop/s, crop/s), guide (B, 3, crop, crop), gt (B, 1, crop, crop)."""
+        items = [self._sample(scale) for _ in range(size)]
+        lr = torch.stack([it["inputs"]["lr"] for it in items])
+        guide = torch.stack([it["inputs"]["guide"] for it in items])
+        gt = torch.stack([it["data_samples"].gt_depth for it in items])
+        return lr, guide, gt
+
+
+def run_at_scale(net: torch.nn.Module, scale: int, lr: torch.Tensor,
+                 guide: torch.Tensor) -> torch.Tensor:
+    """Run a D2A2 at ``scale``: the parameters do not depend on it, only the input size."""
+    net.scale = scale
+    return net(lr, guide)
+
+
+@torch.inference_mode()
+def evaluate(net: torch.nn.Module, datasets: dict[int, MiddleburyDataset]) -> dict[int, dict]:
+    """Middlebury RMSE (8-bit units, ``clamp=False``) of ``net`` per scale, beside bicubic.
+
+    Runs a copy of ``net`` on NNPACK's 3x3 convolutions (same figures, about 2x faster).
+    """
+    net = NNPACKConv2d.convert(copy.deepcopy(net).eval())
+    out = {}
+    for scale, ds in datasets.items():
+        metric = GDSRMetric(clamp=False, with_bicubic=True)
+        for i in range(len(ds)):
+            item = ds[i]
+            lr, guide = item["inputs"]["lr"][None], item["inputs"]["guide"][None]
+            sample = item["data_samples"]
+            sample.pred_depth = run_at_scale(net, scale, lr, guide)[0]
+            metric.process({"inputs": {"lr": [item["inputs"]["lr"]]}}, [sample])
+        out[scale] = metric.compute_metrics(metric.results)
+    return out
+
+
+def ema_fn(decay: float):
+    """EMA update with a warm-up: decay ``min(decay, (1 + n) / (10 + n))`` after n updates."""
+
+    def avg(averaged: torch.Tensor, current: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
+        d = min(decay, (1.0 + float(n)) / (10.0 + float(n)))
+        return averaged * d + current * (1.0 - d)
+
+    return avg
+
+
+def save_atomic(obj: dict, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+class Campaign:
+    """State of one campaign: network, EMA, optimizer, counters, best RMSE per scale."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.net = D2A2(scale=4, zero_init_tail=True)
+        self.ema = AveragedModel(self.net, avg_fn=ema_fn(args.ema), use_buffers=True)
+        self.opt = torch.optim.Adam(self.net.parameters(), lr=args.lr)
+        self.iter, self.wall, self.cpu = 0, 0.0, 0.0
+        self.best: dict[int, float] = {}
+        self.ckpt = args.work_dir / "last.pth"
+
+    def restore(self) -> str:
+        if self.args.resume and self.ckpt.is_file():
+            state = torch.load(self.ckpt, map_location="cpu", weights_only=True)
+            self.net.load_state_dict(state["net"])
+            self.ema.load_state_dict(state["ema"])
+            self.opt.load_state_dict(state["opt"])
+            self.iter, self.wall, self.cpu = state["iter"], state["wall"], state["cpu"]
+            self.best = {int(k): v for k, v in state["best"].items()}
+            return f"resumed {self.ckpt} at iteration {self.iter}"
+        if self.args.init is not None:
+            weights = load_weights_file(self.args.init)["state_dict"]
+            self.net.load_state_dict({k: v.float() for k, v in weights.items()})
+            self.ema.module.load_state_dict(self.net.state_dict())
+            return f"initialised from {self.args.init} (fresh optimizer)"
+        return "from scratch (zero-initialised tail: starts at its bicubic skip)"
+
+    def save(self) -> None:
+        save_atomic(dict(net=self.net.state_dict(), ema=self.ema.state_dict(),
+                         opt=self.opt.state_dict(), iter=self.iter, wall=self.wall,
+                         cpu=self.cpu, best={str(k): v for k, v in self.best.items()},
+                         args={k: str(v) if isinstance(v, Path) else v
+                               for k, v in vars(self.args).items()}),
+                    self.ckpt)
+
+    def step(self, sampler: CropSampler) -> float:
+        scales = self.args.scales
+        scale = scales[self.iter % len(scales)]
+        lr, guide, gt = sampler.batch(self.args.batch, scale)
+        warm = min(1.0, (self.iter + 1) / max(1, self.args.warmup))
+        for group in self.opt.param_groups:
+            group["lr"] = self.args.lr * warm
+        self.net.train()
+        loss = (run_at_scale(self.net, scale, lr, guide) - gt).abs().mean()
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        self.ema.update_parameters(self.net)
+        self.iter += 1
+        return loss.item()
+
+    def evaluate_and_export(self, val: dict[int, MiddleburyDataset], log) -> None:
+        results = evaluate(self.ema.module, val)
+        curve = self.args.work_dir / "curve.csv"
+        new = not curve.is_file()
+        with curve.open("a", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=CURVE_FIELDS)
+            if new:
+                writer.writeheader()
+            for scale, m in results.items():
+                writer.writerow(dict(iter=self.iter, wall_s=round(self.wall, 1),
+                                     cpu_hours=round(self.cpu / 3600, 4), scale=scale,
+                                     rmse=round(m["rmse"], 4),
+                                     bicubic_rmse=round(m["bicubic_rmse"], 4)))
+                log(f"eval iter {self.iter} x{scale}: rmse {m['rmse']:.4f} "
+                    f"(bicubic {m['bicubic_rmse']:.4f})")
+                if m["rmse"] < self.best.get(scale, float("inf")):
+                    self.best[scale] = m["rmse"]
+                    self.export(scale, m)
+
+    def export(self, scale: int, metrics: dict) -> None:
+        if self.args.export_dir is None:
+            return
+        meta = dict(data="RGB-D-D (405 frames), random crops", iterations=self.iter,
+                    crop=self.args.crop, batch=self.args.batch, lr=self.args.lr,
+                    ema=self.args.ema, scales=list(self.args.scales), loss="L1",
+                    wall_hours=round(self.wall / 3600, 3),
+                    cpu_hours=round(self.cpu / 3600, 3),
+                    middlebury_rmse=round(metrics["rmse"], 4),
+                    middlebury_bicubic_rmse=round(metrics["bicubic_rmse"], 4))
+        path = self.args.export_dir / f"d2a2_rgbdd_x{scale}.pth"
+        tmp = path.with_name(path.name + ".tmp")
+        save_weights(self.ema.module, tmp, arch=dict(type="D2A2", scale=scale), meta=meta)
+        os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    retain_freed_memory()
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+
+    def log(msg: str) -> None:
+        print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+    camp = Campaign(args)
+    log(camp.restore())
+    train = RGBDDDataset(data_root=args.train_root, scale=4, split="test", pipeline=[])
+    sampler = CropSampler(train, args.crop)
+    val = {s: MiddleburyDataset(data_root=args.val_root, scale=s) for s in args.scales}
+    log(f"{len(sampler.frames)} training frames from {train.data_root}, "
+        f"{len(val[args.scales[0]])} Middlebury frames from {val[args.scales[0]].data_root}")
+    if not camp.best:
+        camp.evaluate_and_export(val, log)
+    start = last_ckpt = last_eval = time.time()
+    losses: list[float] = []
+    while time.time() - start < args.max_minutes * 60:
+        t0, c0 = time.time(), time.process_time()
+        losses.append(camp.step(sampler))
+        camp.wall += time.time() - t0
+        camp.cpu += time.process_time() - c0
+        if camp.iter % 50 == 0:
+            log(f"iter {camp.iter} loss {np.mean(losses):.5f} wall {camp.wall / 60:.1f} min")
+            losses.clear()
+        if time.time() - last_eval > args.eval_min * 60:
+            camp.evaluate_and_export(val, log)
+            last_eval = time.time()
+        if time.time() - last_ckpt > args.ckpt_min * 60:
+            camp.save()
+            last_ckpt = time.time()
+    camp.evaluate_and_export(val, log)
+    camp.save()
+    log(f"stopped after {args.max_minutes} min at iteration {camp.iter}; best {camp.best}")
+
+
+if __name__ == "__main__":
+    main()
