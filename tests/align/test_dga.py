@@ -66,3 +66,22 @@ def test_errors():
     with pytest.raises(ValueError, match="same \\(H, W\\)"):
         DGA(8, deform_groups=2)(torch.randn(1, 8, 4, 4), torch.randn(1, 8, 5, 4))
     assert isinstance(MODELS.build(dict(type="DGA", channels=8, deform_groups=2)), DGA)
+
+
+def test_bias_init_official_and_zero():
+    torch.manual_seed(0)
+    bound = 1.0 / (64 * 9) ** 0.5  # official D2A2: uniform(-1/sqrt(fan_in), +), fan_in = C*k*k
+    official = DGA(64)
+    assert official.init == "official"
+    top = float(official.bias.detach().abs().max())
+    assert 0.5 * bound < top <= bound
+    assert float(official.bias.std()) == pytest.approx(bound / 3**0.5, rel=0.3)
+    zero = DGA(64, init="zero")
+    assert torch.all(zero.bias == 0)
+    target, guide = torch.randn(1, 64, 5, 5), torch.randn(1, 64, 5, 5)
+    torch.testing.assert_close(zero(target, guide),
+                               0.5 * F.conv2d(guide, zero.weight, padding=1), atol=1e-5, rtol=1e-5)
+    assert official.state_dict().keys() == zero.state_dict().keys()
+    zero.load_state_dict(official.state_dict())
+    with pytest.raises(ValueError, match="init"):
+        DGA(8, deform_groups=2, init="kaiming")

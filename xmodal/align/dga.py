@@ -9,8 +9,12 @@ LeakyReLU(0.2), twice); a zero-initialised 3x3 conv predicts the DCNv2 offsets
 channels, sigmoid); a modulated deformable conv then samples the *raw* guide
 features (not the domain-aligned ones), as in the official code's
 ``ModulatedDeformConv_Sep``. At initialisation the offsets are zero and the
-masks 0.5, so ``DGA(target, guide) == 0.5 * conv3x3_nobias(guide) + bias``
-(the bias starts at zero).
+masks 0.5, so ``DGA(target, guide) == 0.5 * conv3x3_nobias(guide) + bias``.
+The DCN weight and bias start as in the official code (``init='official'``:
+PyTorch's conv default, weight and bias uniform in +-1/sqrt(fan_in) with
+fan_in = C * k * k, 1/24 for C = 64, k = 3); ``init='zero'`` keeps the weight
+and starts the bias at zero, so the output at initialisation is exactly
+``0.5 * conv3x3_nobias(guide)``.
 
 Offset layout: interleaved ``(dy, dx)`` per kernel point per deformable group,
 the layout of :func:`torchvision.ops.deform_conv2d` and mmcv's
@@ -33,6 +37,9 @@ from ._checks import check_pair
 
 __all__ = ["DeformableGeometricAlign", "DGA"]
 
+#: Starts of the DCN bias: the official D2A2 code's uniform one, or zero.
+_INIT_MODES = ("official", "zero")
+
 
 @MODELS.register_module(name=["DeformableGeometricAlign", "DGA"])
 class DeformableGeometricAlign(nn.Module):
@@ -46,6 +53,13 @@ class DeformableGeometricAlign(nn.Module):
         negative_slope: LeakyReLU slope of the offset branch (0.2).
         backend: ``'auto'`` | ``'torchvision'`` | ``'mmcv'``; see
             :func:`xmodal.ops.modulated_deform_conv2d`.
+        init: start of the DCN bias. ``'official'`` (default): uniform in
+            +-1/sqrt(fan_in), fan_in = ``channels * kernel_size ** 2``, as the
+            official D2A2 code's ``ModulatedDeformConv.reset_parameters``
+            (PyTorch's conv default). ``'zero'``: a zero bias, the usual DCNv2
+            start. The weight (uniform +-1/sqrt(fan_in)) and the zero offset/mask
+            head are the same for both; parameter names and shapes do not depend
+            on it, so checkpoints load either way.
 
     Shape:
         - target: (B, C, H, W) target (depth) features.
@@ -56,10 +70,11 @@ class DeformableGeometricAlign(nn.Module):
 
     Raises:
         TypeError / ValueError: non-tensor inputs, wrong rank, channels or sizes.
-        ValueError: ``backend`` unknown; ``channels`` not divisible by ``deform_groups``.
+        ValueError: ``backend`` or ``init`` unknown; ``channels`` not divisible by
+            ``deform_groups``.
 
     Example:
-        >>> dga = DeformableGeometricAlign(channels=16, deform_groups=2)
+        >>> dga = DeformableGeometricAlign(channels=16, deform_groups=2, init="zero")
         >>> t, g = torch.randn(1, 16, 8, 8), torch.randn(1, 16, 8, 8)
         >>> torch.allclose(dga(t, g), 0.5 * torch.nn.functional.conv2d(g, dga.weight, padding=1))
         True
@@ -73,8 +88,11 @@ class DeformableGeometricAlign(nn.Module):
         offset_channels: int | None = None,
         negative_slope: float = 0.2,
         backend: str = "auto",
+        init: str = "official",
     ) -> None:
         super().__init__()
+        if init not in _INIT_MODES:
+            raise ValueError(f"init must be one of {_INIT_MODES}, got {init!r}")
         if channels % deform_groups:
             raise ValueError(
                 f"channels ({channels}) must be divisible by deform_groups ({deform_groups})"
@@ -85,6 +103,7 @@ class DeformableGeometricAlign(nn.Module):
         self.kernel_size = kernel_size
         self.deform_groups = deform_groups
         self.backend = backend
+        self.init = init
         act = nn.LeakyReLU(negative_slope, inplace=True)  # on fresh conv outputs: safe
         self.offset_feat = nn.Sequential(
             nn.Conv2d(2 * channels, offset_channels, 3, padding=1),
@@ -99,10 +118,13 @@ class DeformableGeometricAlign(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """DCNv2 initialisation: uniform weight, zero bias, zero offset/mask head."""
-        stdv = 1.0 / math.sqrt(self.channels * self.kernel_size**2)
+        """Uniform weight and bias (``init='official'``) or zero bias; zero offset/mask head."""
+        stdv = 1.0 / math.sqrt(self.channels * self.kernel_size**2)  # 1 / sqrt(fan_in)
         nn.init.uniform_(self.weight, -stdv, stdv)
-        nn.init.zeros_(self.bias)
+        if self.init == "official":
+            nn.init.uniform_(self.bias, -stdv, stdv)
+        else:
+            nn.init.zeros_(self.bias)
         nn.init.zeros_(self.offset_mask.weight)
         nn.init.zeros_(self.offset_mask.bias)
 
@@ -132,7 +154,7 @@ class DeformableGeometricAlign(nn.Module):
     def extra_repr(self) -> str:
         return (
             f"channels={self.channels}, kernel_size={self.kernel_size}, "
-            f"deform_groups={self.deform_groups}, backend={self.backend!r}"
+            f"deform_groups={self.deform_groups}, backend={self.backend!r}, init={self.init!r}"
         )
 
 
