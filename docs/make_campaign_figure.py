@@ -1,0 +1,79 @@
+"""Plot the D2A2 CPU training campaign's learning curve for the docs.
+
+Reads the campaign's ``curve.csv`` (written by ``python -m xmodal.tools.campaign``;
+a copy is committed as ``docs/_static/campaign/curve.csv``) and writes
+``docs/_static/figures/campaign_curve.png``: Middlebury RMSE (30 frames, 8-bit
+units, standard protocol, ``clamp=False``) of the EMA weights against training
+CPU hours, one panel per scale, with Pillow bicubic, the library's learning-free
+DADA and the campaign's targets as horizontal lines. It also prints the curve as
+a Markdown table. Run from the repository root::
+
+    python docs/make_campaign_figure.py [--csv work_dirs/campaign/curve.csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+#: Learning-free DADA (K = 0.03, N = 250) on the 30 Middlebury frames
+#: (``benchmarks/bench_accuracy.py``), and the campaign's targets, 8-bit units.
+DADA_LF = {4: 1.536, 8: 2.849, 16: 5.076}
+TARGET = {4: 1.25, 8: 2.40, 16: 4.40}
+
+
+def read_curve(path: Path) -> dict[int, list[dict]]:
+    rows: dict[int, list[dict]] = defaultdict(list)
+    with path.open() as f:
+        for row in csv.DictReader(f):
+            rows[int(row["scale"])].append({k: float(v) for k, v in row.items()})
+    return dict(rows)
+
+
+def plot(curve: dict[int, list[dict]], out: Path) -> None:
+    fig, axes = plt.subplots(1, len(curve), figsize=(4 * len(curve), 3.4))
+    for ax, (scale, rows) in zip(axes, sorted(curve.items())):
+        ax.plot([r["cpu_hours"] for r in rows], [r["rmse"] for r in rows], "o-", label="D2A2 (EMA)")
+        ax.axhline(rows[0]["bicubic_rmse"], color="grey", ls="--", label="bicubic (PIL)")
+        ax.axhline(DADA_LF[scale], color="tab:orange", ls=":", label="learning-free DADA")
+        ax.axhline(TARGET[scale], color="tab:green", ls="-.", label="target")
+        ax.set_title(f"x{scale}")
+        ax.set_xlabel("training CPU core-hours")
+        ax.set_ylabel("Middlebury RMSE (8-bit)")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+
+
+def table(curve: dict[int, list[dict]]) -> str:
+    scales = sorted(curve)
+    lines = ["| iteration | CPU hours | " + " | ".join(f"x{s}" for s in scales) + " |",
+             "|---" * (2 + len(scales)) + "|"]
+    for rows in zip(*(curve[s] for s in scales)):
+        cells = " | ".join(f"{r['rmse']:.3f}" for r in rows)
+        lines.append(f"| {int(rows[0]['iter'])} | {rows[0]['cpu_hours']:.2f} | {cells} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--csv", type=Path, default=ROOT / "_static" / "campaign" / "curve.csv")
+    p.add_argument("--out", type=Path, default=ROOT / "_static" / "figures" / "campaign_curve.png")
+    args = p.parse_args()
+    curve = read_curve(args.csv)
+    plot(curve, args.out)
+    print(table(curve))
+
+
+if __name__ == "__main__":
+    main()

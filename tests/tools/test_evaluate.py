@@ -1,0 +1,43 @@
+"""``xmodal evaluate``: the benchmark table of a weights file beside bicubic."""
+
+import pytest
+import torch
+
+from xmodal.models import D2A2
+from xmodal.tools.evaluate import main
+from xmodal.weights import save_weights
+
+
+@pytest.fixture
+def weights_x16(tmp_path):
+    torch.manual_seed(0)
+    path = tmp_path / "x16.pth"
+    save_weights(D2A2(scale=16, zero_init_tail=True), path, arch=dict(type="D2A2", scale=16))
+    return path
+
+
+def test_prints_one_row_per_scale_with_the_bicubic_baseline(weights_x16, capsys):
+    assert main(["--sample", "--weights", str(weights_x16), "--scales", "16", "--limit", "1"]) == 0
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("| x16")]
+    assert len(rows) == 1
+    cells = [c.strip() for c in rows[0].strip("|").split("|")]
+    scale, frames, model, bicubic = cells[:4]
+    assert (scale, frames, cells[-1]) == ("x16", "1", "8bit")
+    # a zero-initialised tail returns its torch-bicubic skip: close to, not equal to, PIL bicubic
+    assert float(model) == pytest.approx(float(bicubic), rel=0.05)
+    assert float(model) != float(bicubic)
+
+
+def test_missing_weights_file_is_one_error_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--sample", "--weights", str(tmp_path / "nope.pth"), "--scales", "4"])
+    assert exc.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:") and "nope.pth" in err[0]
+
+
+def test_bad_limit_is_refused(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--sample", "--limit", "0"])
+    assert exc.value.code == 2
+    assert "--limit" in capsys.readouterr().err
