@@ -125,9 +125,11 @@ def test_model_scale_and_device_errors(pair):
     rgb, depth = pair
     small = np.ascontiguousarray(depth[:8, :10])
     with pytest.raises(FileNotFoundError, match="--weights PATH"):
-        upsample(rgb, small, model="d2a2")  # x8: no shipped weights
+        upsample(rgb, small, model="dsrdiff")  # x8: no shipped weights
     with pytest.raises(ValueError, match="x4/x8/x16"):
         upsample(rgb, np.zeros((32, 40), np.float32) + 1, model="d2a2")  # x2
+    with pytest.raises(ValueError, match="no default model at x2"):
+        upsample(rgb, np.zeros((32, 40), np.float32) + 1)
     with pytest.raises(ValueError, match="model must be"):
         upsample(rgb, depth, model="dkn")
     if not torch.cuda.is_available():

@@ -1,29 +1,76 @@
-"""The shipped weights and their safe loader (xmodal.weights)."""
+"""The shipped weights, the model table's hashes and the safe loader (xmodal.weights)."""
 
 from __future__ import annotations
+
+import os
+import pickle
 
 import pytest
 import torch
 
-from xmodal.weights import SHIPPED, WEIGHTS_DIR, build_generator, load_weights_file, save_weights
+from xmodal.weights import (
+    WEIGHTS_DIR,
+    build_generator,
+    file_sha256,
+    load_weights_file,
+    save_weights,
+    shipped_path,
+    verify_sha256,
+)
+from xmodal.zoo import MODEL_TABLE
+
+SHIPPED = [(e.name, s, wf) for e in MODEL_TABLE.values() for s, wf in e.weights.items()]
 
 
-def test_shipped_x4_is_fp16_and_loads_with_weights_only():
-    path = WEIGHTS_DIR / SHIPPED[("d2a2", 4)]
-    assert path.stat().st_size < 8e6
+@pytest.mark.parametrize(("model", "scale", "wf"), SHIPPED, ids=[f"{m}-x{s}" for m, s, _ in
+                                                                  SHIPPED])
+def test_shipped_file_is_fp16_and_loads_with_weights_only(model, scale, wf):
+    path = WEIGHTS_DIR / wf.file
+    assert path.is_file() and path.stat().st_size < 8e6
     raw = torch.load(path, map_location="cpu", weights_only=True)
     assert raw["format"] == "xmodal-weights-v1"
     assert {v.dtype for v in raw["state_dict"].values() if v.is_floating_point()} == {
         torch.float16}
-    assert "CPU" in raw["meta"]["schedule"] and raw["arch"]["type"] == "D2A2"
+    assert raw["arch"]["type"] == MODEL_TABLE[model].arch(scale)["type"]
+    assert raw["arch"].get("scale") == scale
+
+
+@pytest.mark.parametrize(("model", "scale", "wf"), SHIPPED, ids=[f"{m}-x{s}" for m, s, _ in
+                                                                  SHIPPED])
+def test_shipped_file_matches_the_pinned_sha256(model, scale, wf):
+    if wf.sha256 is None:
+        pytest.skip(f"{wf.file}: sha256 not pinned in the model table yet")
+    assert file_sha256(WEIGHTS_DIR / wf.file) == wf.sha256
+
+
+def test_default_d2a2_builds_with_the_official_parameter_count():
     net, meta = build_generator("d2a2", 4)
     assert sum(p.numel() for p in net.parameters()) == 2_533_711
-    assert not net.training and meta["path"] == str(path)
+    assert not net.training and meta["path"] == str(shipped_path("d2a2", 4))
 
 
-def test_missing_scale_names_the_way_out():
-    with pytest.raises(FileNotFoundError, match=r"x8 .*--weights PATH.*--model bicubic"):
-        build_generator("d2a2", 8)
+def test_sha256_mismatch_is_a_clear_error(tmp_path):
+    path = tmp_path / "w.bin"
+    path.write_bytes(b"abc")
+    verify_sha256(path, None)  # not pinned: nothing checked
+    verify_sha256(path, file_sha256(path).upper())
+    with pytest.raises(ValueError, match=r"w\.bin has sha256 .* the model table pins 0+"):
+        verify_sha256(path, "0" * 64)
+
+
+def test_missing_weights_names_the_way_out():
+    with pytest.raises(FileNotFoundError, match=r"dsrdiff.*--weights PATH"):
+        build_generator("dsrdiff", 8)
+    with pytest.raises(ValueError, match="d2a2 runs at x4/x8/x16"):
+        build_generator("d2a2", 2)
+    with pytest.raises(ValueError, match="takes no weights file"):
+        build_generator("bicubic", 4, "some.pth")
+
+
+def test_learning_free_models_build_without_weights():
+    net, meta = build_generator("dada", 3)
+    assert meta == {} and net.scale == 3 and not net.training
+    assert net.diffusion.num_iters == 1000 and abs(float(net.diffusion.k) - 0.03) < 1e-6
 
 
 def test_save_load_round_trip_and_checkpoint_layouts(tmp_path, d2a2_tiny):
@@ -53,3 +100,38 @@ def test_bad_weights_files(tmp_path):
     torch.save({"conv.weight": torch.zeros(1)}, tmp_path / "other.pth")
     with pytest.raises(ValueError, match="does not fit D2A2 x4"):
         build_generator("d2a2", 4, tmp_path / "other.pth")
+
+
+class _Payload:
+    """Unpickling this calls ``call(*args)``: code a weights file must never run."""
+
+    def __init__(self, call, args) -> None:
+        self.call, self.args = call, args
+
+    def __reduce__(self):
+        return self.call, self.args
+
+
+def crafted_pickles(folder, marker) -> list:
+    """Files that create ``marker`` when unpickled: raw pickles and torch.save zips."""
+    payloads = [_Payload(open, (str(marker), "w")),
+                _Payload(os.system, (f"touch {marker}",))]
+    files = []
+    for i, payload in enumerate(payloads):
+        raw = folder / f"raw{i}.pth"
+        raw.write_bytes(pickle.dumps({"state_dict": payload}, protocol=2))
+        zipped = folder / f"zip{i}.pth"
+        torch.save({"format": "xmodal-weights-v1", "state_dict": payload}, zipped)
+        files += [raw, zipped]
+    return files
+
+
+def test_crafted_pickle_runs_nothing_and_is_one_line(tmp_path):
+    marker = tmp_path / "pwned"
+    for path in crafted_pickles(tmp_path, marker):
+        for load in (load_weights_file, lambda p: build_generator("d2a2", 4, p)):
+            with pytest.raises(ValueError) as exc:
+                load(path)
+            msg = str(exc.value)
+            assert "\n" not in msg and str(path) in msg and "refused" in msg
+        assert not marker.exists()

@@ -97,7 +97,7 @@ def test_bad_inputs_one_error_line(tmp_path, capsys, case):
     expect = {
         "missing": "file not found", "non_image": "not a readable image",
         "mismatch": "resize-guide", "all_zero": "no valid pixel", "rgba": "4 channels",
-        "all_nan": "no valid pixel", "count": "paired by sorted file name",
+        "all_nan": "no valid pixel", "count": "do not pair up: only in rgb: a_HR.png,",
         "no_weights_x8": "--weights PATH",
     }[case]
     if case == "missing":
@@ -116,9 +116,11 @@ def test_bad_inputs_one_error_line(tmp_path, capsys, case):
         np.save(depth, np.full((12, 16), np.nan, np.float32))
     elif case == "count":
         _write_pair(tmp_path / "in", "b")
-        rgb = tmp_path / "in"  # 2 images (RGB + HR png are both images) vs 1 depth
+        (tmp_path / "d").mkdir()
+        depth = depth.rename(tmp_path / "d" / depth.name).parent
+        rgb = tmp_path / "in"  # 5 images (RGB, LR, HR png) whose stems match no depth
     elif case == "no_weights_x8":
-        args = ["--out", str(tmp_path / "o"), "--model", "d2a2", "--scale", "8", "--quiet"]
+        args = ["--out", str(tmp_path / "o"), "--model", "dsrdiff", "--scale", "8", "--quiet"]
         small = np.asarray(Image.open(depth))[:6, :8]
         Image.fromarray(small).save(depth)
     msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), *args])

@@ -27,6 +27,21 @@ from ._checks import check_pair
 __all__ = ["LearnableDomainAlignment", "LDA", "instance_mean_std", "domain_align"]
 
 
+def _check_statistics_size(x: Tensor, name: str) -> None:
+    """Raise ValueError unless the (B, C, H, W) tensor ``x`` has H * W > 1 pixels.
+
+    Instance statistics use the unbiased variance (divided by H * W - 1): one pixel
+    gives NaN and no pixel gives nothing to normalise.
+
+    Args:
+        x: (B, C, H, W) tensor.
+        name: the argument named in the message.
+    """
+    if x.shape[-2] * x.shape[-1] <= 1:
+        raise ValueError(f"{name} must have H * W > 1 pixels for instance statistics (unbiased "
+                         f"variance), got shape {tuple(x.shape)}: the input is too small")
+
+
 def instance_mean_std(x: Tensor, eps: float = 1e-5) -> tuple[Tensor, Tensor]:
     """Per-sample, per-channel mean and std over H, W.
 
@@ -36,9 +51,13 @@ def instance_mean_std(x: Tensor, eps: float = 1e-5) -> tuple[Tensor, Tensor]:
 
     Returns:
         ``(mean, std)``, each (B, C, 1, 1), dtype of ``x``.
+
+    Raises:
+        ValueError: H * W <= 1 (the unbiased variance divides by H * W - 1).
     """
     # Two passes (mean, then the sum of squared deviations) instead of torch.var: as
     # accurate here (~1e-7 relative) and 3-7x faster on CPU, channels-last above all.
+    _check_statistics_size(x, "x")
     n = x.shape[-2] * x.shape[-1]
     mean = x.mean(dim=(2, 3), keepdim=True)
     dev = x - mean
@@ -93,12 +112,16 @@ class LearnableDomainAlignment(nn.Module):
         eps: added to the variance before the square root (1e-5).
 
     Shape:
-        - target: (B, C, H, W) features whose statistics drive the alignment (depth).
+        - target: (B, C, H, W) features whose statistics drive the alignment (depth);
+          H * W > 1.
         - guide: (B, C, H', W') features to align (RGB); H' * W' > 1.
         - output: (B, C, H', W'), ``guide + conv1x1(domain_align(guide, ...))``.
 
     Raises:
-        TypeError / ValueError: non-tensor inputs, non-4-D inputs or channel mismatch.
+        ValueError: ``channels`` or ``hidden_channels`` not a positive integer.
+        TypeError / ValueError (forward): non-tensor inputs, non-4-D inputs, channel
+            mismatch, or ``target`` / ``guide`` with H * W <= 1 (too small for the
+            instance statistics; H = 0 included).
 
     Example:
         >>> lda = LearnableDomainAlignment(channels=16)
@@ -114,6 +137,9 @@ class LearnableDomainAlignment(nn.Module):
         eps: float = 1e-5,
     ) -> None:
         super().__init__()
+        for arg, value in (("channels", channels), ("hidden_channels", hidden_channels)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{arg} must be a positive integer, got {value!r}")
         self.channels = channels
         self.per_channel = per_channel
         self.eps = eps
@@ -131,6 +157,8 @@ class LearnableDomainAlignment(nn.Module):
 
     def forward(self, target: Tensor, guide: Tensor) -> Tensor:
         check_pair(target, guide, self.channels, same_size=False)
+        _check_statistics_size(target, "target")
+        _check_statistics_size(guide, "guide")
         mean, std = self.predict_statistics(target)
         return self.proj(domain_align(guide, mean, std, self.eps)).add_(guide)
 

@@ -23,14 +23,21 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from .atomic import atomic_write
+
 __all__ = [
     "DEPTH_UNITS",
+    "IMAGE_SUFFIXES",
+    "DEPTH_SUFFIXES",
+    "check_depth_unit",
     "UNIT_TO_REPORT",
     "DepthFile",
     "default_unit",
     "read_rgb",
     "read_depth",
     "write_depth",
+    "write_png",
+    "check_colormap",
     "colourise",
 ]
 
@@ -45,8 +52,9 @@ UNIT_TO_REPORT: dict[str, tuple[float, str]] = {
     "disparity": (1.0, "levels"),
 }
 
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
-_DEPTH_SUFFIXES = (".png", ".npy", ".npz", ".tif", ".tiff")
+#: File suffixes read as RGB guides and as depth maps.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
+DEPTH_SUFFIXES = (".png", ".npy", ".npz", ".tif", ".tiff")
 
 
 class DepthFile:
@@ -93,6 +101,13 @@ def _open_image(path: Path, name: str) -> Image.Image:
     return img
 
 
+def check_depth_unit(unit: str | None) -> None:
+    """Raise ValueError unless ``unit`` is None or one of :data:`DEPTH_UNITS`."""
+    if unit is not None and unit not in DEPTH_UNITS:
+        raise ValueError(f"depth_unit must be one of {', '.join(DEPTH_UNITS)} or None, "
+                         f"got {unit!r}")
+
+
 def default_unit(fmt: str) -> str:
     """The unit a depth format is read in when none is stated (see the module table).
 
@@ -119,7 +134,7 @@ def read_rgb(path: str | Path) -> np.ndarray:
         ValueError: not an image, not 8-bit, or not 3 channels (e.g. RGBA: a 4-channel
             guide is refused rather than silently dropping alpha).
     """
-    path = _check_file(path, "rgb", _IMAGE_SUFFIXES)
+    path = _check_file(path, "rgb", IMAGE_SUFFIXES)
     img = _open_image(path, "rgb")
     if img.mode == "P":
         img = img.convert("RGBA" if "transparency" in img.info else "RGB")
@@ -147,9 +162,8 @@ def read_depth(path: str | Path, unit: str | None = None) -> DepthFile:
             a non-2-D or non-numeric array, an ``.npz`` with several arrays and no
             ``'depth'`` key.
     """
-    if unit is not None and unit not in DEPTH_UNITS:
-        raise ValueError(f"depth_unit must be one of {DEPTH_UNITS}, got {unit!r}")
-    path = _check_file(path, "depth", _DEPTH_SUFFIXES)
+    check_depth_unit(unit)
+    path = _check_file(path, "depth", DEPTH_SUFFIXES)
     suffix = path.suffix.lower()
     if suffix in (".npy", ".npz"):
         try:
@@ -188,14 +202,17 @@ def read_depth(path: str | Path, unit: str | None = None) -> DepthFile:
 
 
 def write_depth(path: str | Path, depth: np.ndarray, fmt: str) -> int:
-    """Write a depth map in a file format; invalid pixels (NaN, inf, 0) are written as 0.
+    """Write a depth map in a file format, atomically; invalid pixels (NaN, inf, 0) become 0.
 
     Integer formats round to the nearest level and clip valid pixels to
     ``[1, 65535]`` (16-bit) or ``[1, 255]`` (8-bit), so that a valid pixel never
     becomes a hole; the number of clipped pixels is returned (and logged by the caller).
+    The file is written to a temporary file in the same folder and then renamed
+    (:func:`xmodal.apis.atomic.atomic_write`): an existing file is replaced whole
+    or left as it was.
 
     Args:
-        path: output file (its suffix should match ``fmt``).
+        path: output file (its suffix should match ``fmt``); its folder is created.
         depth: float array (H, W); NaN, inf and exact 0 mark invalid pixels.
         fmt: ``'png16'``, ``'png8'``, ``'npy'`` or ``'npz'`` (key ``'depth'``).
 
@@ -204,29 +221,48 @@ def write_depth(path: str | Path, depth: np.ndarray, fmt: str) -> int:
 
     Raises:
         ValueError: unknown ``fmt`` or a non-2-D ``depth``.
+        OSError: the file cannot be written (the message names it).
     """
     depth = np.asarray(depth, dtype=np.float32)
     if depth.ndim != 2:
         raise ValueError(f"depth must be (H, W), got shape {depth.shape}")
+    if fmt not in ("png16", "png8", "npy", "npz"):
+        raise ValueError(f"fmt must be 'png16', 'png8', 'npy' or 'npz', got {fmt!r}")
     invalid = ~np.isfinite(depth) | (depth == 0)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt in ("npy", "npz"):
         out = np.where(invalid, np.float32(0), depth).astype(np.float32)
-        if fmt == "npy":
-            np.save(path, out)
-        else:
-            np.savez_compressed(path, depth=out)
+        save = (lambda fh: np.save(fh, out)) if fmt == "npy" else (
+            lambda fh: np.savez_compressed(fh, depth=out))
+        atomic_write(path, save)
         return 0
-    if fmt not in ("png16", "png8"):
-        raise ValueError(f"fmt must be 'png16', 'png8', 'npy' or 'npz', got {fmt!r}")
     top = 65535 if fmt == "png16" else 255
     levels = np.rint(np.where(invalid, 0, depth))
     clipped = int(((levels < 1) | (levels > top))[~invalid].sum())
     levels = np.where(invalid, 0, np.clip(levels, 1, top))
-    dtype = np.uint16 if fmt == "png16" else np.uint8
-    Image.fromarray(levels.astype(dtype)).save(path)
+    write_png(path, levels.astype(np.uint16 if fmt == "png16" else np.uint8))
     return clipped
+
+
+def write_png(path: str | Path, image: np.ndarray) -> Path:
+    """Write a uint8 / uint16 image array as a PNG, atomically (see :func:`write_depth`).
+
+    Raises:
+        OSError: the file cannot be written (the message names it).
+    """
+    img = Image.fromarray(image)
+    return atomic_write(path, lambda fh: img.save(fh, format="PNG"))
+
+
+def check_colormap(cmap: str) -> None:
+    """Raise ValueError unless ``cmap`` names a matplotlib colormap (ImportError without it)."""
+    try:
+        from matplotlib import colormaps
+    except ImportError as err:  # pragma: no cover - matplotlib comes with mmengine
+        raise ImportError("the colourised PNG needs matplotlib: pip install matplotlib") from err
+    if not isinstance(cmap, str) or cmap not in colormaps:
+        raise ValueError(f"unknown matplotlib colormap {cmap!r} (e.g. turbo, viridis, magma)")
 
 
 def colourise(depth: np.ndarray, vmin: float, vmax: float, cmap: str = "turbo") -> np.ndarray:
@@ -246,12 +282,9 @@ def colourise(depth: np.ndarray, vmin: float, vmax: float, cmap: str = "turbo") 
         ImportError: if matplotlib is not installed (``pip install matplotlib``).
         ValueError: unknown colormap name.
     """
-    try:
-        from matplotlib import colormaps
-    except ImportError as err:  # pragma: no cover - matplotlib comes with mmengine
-        raise ImportError("the colourised PNG needs matplotlib: pip install matplotlib") from err
-    if cmap not in colormaps:
-        raise ValueError(f"unknown matplotlib colormap {cmap!r}")
+    check_colormap(cmap)
+    from matplotlib import colormaps
+
     depth = np.asarray(depth, dtype=np.float64)
     span = vmax - vmin if vmax > vmin else 1.0
     norm = np.clip((depth - vmin) / span, 0.0, 1.0)

@@ -13,6 +13,15 @@ into the output folder, named after the depth file's stem:
   The RMSE is over pixels valid in the ground truth and in the output (a masked
   RMSE: real sensor ground truth has holes, the synthetic protocol's RMSE does not
   mask).
+
+Everything is computed before the first file is written; each file is written
+atomically (a temporary file in the output folder, then renamed), so a failure
+leaves no partial file. An existing output of the same name is replaced, unless
+``overwrite=False``.
+
+Folders are paired by file name (:func:`pair_inputs`): the stems must agree once
+a tag shared by every file of a folder is removed (``20200509_RGB.jpg`` pairs
+with ``20200509_LR_fill_depth.png``); unmatched or ambiguous stems are refused.
 """
 
 from __future__ import annotations
@@ -23,14 +32,26 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .depth_io import UNIT_TO_REPORT, colourise, read_depth, read_rgb, write_depth
+from .depth_io import (
+    DEPTH_SUFFIXES,
+    IMAGE_SUFFIXES,
+    UNIT_TO_REPORT,
+    check_colormap,
+    colourise,
+    read_depth,
+    read_rgb,
+    write_depth,
+    write_png,
+)
 from .holes import fill_invalid, invalid_mask
-from .inference import logger, upsample
+from .inference import upsample
+from .inferencer import logger
 
-__all__ = ["IMAGE_SUFFIXES", "list_inputs", "pair_inputs", "bicubic_baseline", "upsample_file"]
+__all__ = ["list_inputs", "pair_key_tag", "pair_inputs", "output_paths", "check_out_dir",
+           "bicubic_baseline", "upsample_file"]
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
-DEPTH_SUFFIXES = (".png", ".npy", ".npz", ".tif", ".tiff")
+#: Characters a folder's shared name tag starts with (``_RGB``, ``-depth``, ``.lr``).
+TAG_SEPARATORS = "_-. "
 
 
 def list_inputs(path: str | Path, suffixes: tuple[str, ...], name: str) -> list[Path]:
@@ -38,12 +59,15 @@ def list_inputs(path: str | Path, suffixes: tuple[str, ...], name: str) -> list[
 
     Raises:
         FileNotFoundError: the path does not exist.
-        ValueError: a folder with no matching file.
+        ValueError: a file with another suffix, or a folder with no matching file.
     """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{name}: file not found: {path}")
     if path.is_file():
+        if path.suffix.lower() not in suffixes:
+            raise ValueError(f"{name}: unsupported file type {path.suffix!r} ({path}); "
+                             f"expected one of {', '.join(suffixes)}")
         return [path]
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
     if not files:
@@ -51,24 +75,101 @@ def list_inputs(path: str | Path, suffixes: tuple[str, ...], name: str) -> list[
     return files
 
 
+def pair_key_tag(stems: list[str]) -> str:
+    """The name tag shared by all ``stems``: their longest common ending that starts with
+    one of :data:`TAG_SEPARATORS` and leaves every stem a non-empty key (``''`` if none).
+
+    Example:
+        >>> pair_key_tag(['0001_RGB', '0002_RGB'])
+        '_RGB'
+        >>> pair_key_tag(['11', '21'])
+        ''
+    """
+    shortest = min(stems, key=len)
+    for start in range(1, len(shortest)):
+        tag = shortest[start:]
+        if tag[0] in TAG_SEPARATORS and all(s.endswith(tag) for s in stems):
+            return tag
+    return ""
+
+
+def _keyed(files: list[Path], name: str) -> dict[str, Path]:
+    stems = [p.stem for p in files]
+    tag = pair_key_tag(stems)
+    keys: dict[str, list[Path]] = {}
+    for p, stem in zip(files, stems):
+        keys.setdefault(stem[: len(stem) - len(tag)], []).append(p)
+    twice = {k: v for k, v in keys.items() if len(v) > 1}
+    if twice:
+        listed = "; ".join(" + ".join(p.name for p in v) for v in list(twice.values())[:5])
+        raise ValueError(f"{name}: ambiguous file names in {files[0].parent}, one stem for "
+                         f"several files: {listed}")
+    return {k: v[0] for k, v in keys.items()}
+
+
+def _unmatched(keyed: dict[str, dict[str, Path]]) -> str:
+    common = set.intersection(*(set(k) for k in keyed.values()))
+    parts = []
+    for name, files in keyed.items():
+        extra = sorted(files[k].name for k in set(files) - common)
+        if extra:
+            parts.append(f"only in {name}: {', '.join(extra[:5])}"
+                         + (f" (+{len(extra) - 5})" if len(extra) > 5 else ""))
+    return "; ".join(parts)
+
+
 def pair_inputs(
     rgb: str | Path, depth: str | Path, gt: str | Path | None = None
 ) -> list[tuple[Path, Path, Path | None]]:
-    """Pair RGB, LR depth (and ground-truth) files: one of each, or folders matched by
-    sorted file name (the GDSR datasets' convention).
+    """Pair RGB, LR depth (and ground-truth) inputs: one file each, or folders paired by
+    file stem (see the module docstring), in the depth files' order.
 
     Raises:
         FileNotFoundError: a path does not exist.
-        ValueError: folders with different numbers of files.
+        ValueError: a file next to a folder, a folder with one stem for several files
+            (``a.png`` + ``a.npy``), or stems that do not pair up one to one (the
+            message lists the unmatched files).
     """
-    rgbs = list_inputs(rgb, IMAGE_SUFFIXES, "rgb")
-    depths = list_inputs(depth, DEPTH_SUFFIXES, "depth")
-    gts = list_inputs(gt, DEPTH_SUFFIXES, "gt") if gt is not None else [None] * len(depths)
-    if not (len(rgbs) == len(depths) == len(gts)):
-        raise ValueError(f"{len(rgbs)} rgb, {len(depths)} depth"
-                         + (f", {len(gts)} gt" if gt is not None else "")
-                         + " files: folders are paired by sorted file name and must hold as many")
-    return list(zip(rgbs, depths, gts))
+    paths = {"rgb": Path(rgb), "depth": Path(depth)} | ({"gt": Path(gt)} if gt else {})
+    suffixes = {"rgb": IMAGE_SUFFIXES, "depth": DEPTH_SUFFIXES, "gt": DEPTH_SUFFIXES}
+    files = {n: list_inputs(p, suffixes[n], n) for n, p in paths.items()}
+    if all(p.is_file() for p in paths.values()):
+        return [(files["rgb"][0], files["depth"][0], files["gt"][0] if gt else None)]
+    if any(p.is_file() for p in paths.values()):
+        raise ValueError(f"{', '.join(paths)}: give all files or all folders")
+    keyed = {n: _keyed(f, n) for n, f in files.items()}
+    if len({frozenset(k) for k in keyed.values()}) > 1:
+        raise ValueError("folders are paired by file stem and these do not pair up: "
+                         + _unmatched(keyed))
+    return [(keyed["rgb"][k], keyed["depth"][k], keyed["gt"][k] if gt else None)
+            for k in keyed["depth"]]
+
+
+def output_paths(depth_path: str | Path, out_dir: str | Path, colormap: str | None = None,
+                 with_gt: bool = False) -> list[Path]:
+    """The files :func:`upsample_file` writes for ``depth_path`` (HR depth first)."""
+    depth_path, out_dir = Path(depth_path), Path(out_dir)
+    stem, suffix = depth_path.stem, depth_path.suffix.lower()
+    paths = [out_dir / f"{stem}_sr{suffix if suffix in ('.npy', '.npz') else '.png'}"]
+    if colormap:
+        paths += [out_dir / f"{stem}_sr_color.png", out_dir / f"{stem}_lr_color.png"]
+    if with_gt:
+        paths.append(out_dir / f"{stem}_error.png")
+    return paths
+
+
+def check_out_dir(out_dir: str | Path) -> None:
+    """Refuse an output folder that is a file, or whose nearest existing parent is one.
+
+    Raises:
+        ValueError: the message names the path.
+    """
+    path = Path(out_dir)
+    for p in (path, *path.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise ValueError(f"out: {p} is a file, not a folder ({out_dir})")
+            return
 
 
 def bicubic_baseline(depth_lr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -93,6 +194,26 @@ def _masked_rmse(pred: np.ndarray, gt: np.ndarray, factor: float) -> float:
     return float(np.sqrt(np.mean(diff ** 2)))
 
 
+def _read_gt(gt_path: str | Path, unit: str, size: tuple[int, int]) -> np.ndarray:
+    gt = read_depth(gt_path, unit).depth
+    if gt.shape != size:
+        raise ValueError(f"gt: size {gt.shape[1]}x{gt.shape[0]} differs from the rgb size "
+                         f"{size[1]}x{size[0]} ({gt_path})")
+    return np.where(invalid_mask(torch.from_numpy(gt)).numpy(), np.nan, gt)
+
+
+def _gt_figures(pred: np.ndarray, gt: np.ndarray, lr: np.ndarray, unit: str,
+                colormap: str | None) -> tuple[dict, np.ndarray]:
+    """RMSE of the model and of bicubic against ``gt`` (NaN = invalid), and the error map."""
+    factor, report = UNIT_TO_REPORT[unit]
+    base = bicubic_baseline(lr, gt.shape)
+    figures = dict(rmse=_masked_rmse(pred, gt, factor),
+                   rmse_bicubic=_masked_rmse(base, gt, factor), rmse_unit=report)
+    err = np.abs(pred - gt) * factor
+    top = float(np.nanpercentile(err, 99)) if np.isfinite(err).any() else 1.0
+    return figures, colourise(err, 0.0, max(top, 1e-6), colormap or "magma")
+
+
 def upsample_file(
     rgb_path: str | Path,
     depth_path: str | Path,
@@ -100,6 +221,7 @@ def upsample_file(
     gt_path: str | Path | None = None,
     depth_unit: str | None = None,
     colormap: str | None = "turbo",
+    overwrite: bool = True,
     **kwargs,
 ) -> dict:
     """Super-resolve one file pair and write the results (see the module docstring).
@@ -112,6 +234,7 @@ def upsample_file(
             guide's size.
         depth_unit: unit of the depth files (None: the format's default).
         colormap: matplotlib colormap of the coloured PNGs, None for none.
+        overwrite: replace existing outputs (False: refuse before any compute).
         **kwargs: passed to :func:`xmodal.apis.upsample` (scale, model, weights, device,
             tile, overlap, consistent, fp16, resize_guide, progress).
 
@@ -121,48 +244,47 @@ def upsample_file(
         ``'rmse_unit'``.
 
     Raises:
-        FileNotFoundError, ValueError, TypeError: bad inputs (see :func:`upsample` and
-        :mod:`xmodal.apis.depth_io`); a ground truth whose size differs from the output.
+        FileNotFoundError, ValueError, TypeError: bad inputs or arguments, checked
+            before any compute (see :func:`upsample` and :mod:`xmodal.apis.depth_io`);
+            a ground truth whose size differs from the output; an existing output
+            with ``overwrite=False``.
+        RuntimeError: the model's output failed the final check (nothing written).
+        OSError: an output cannot be written (the message names it).
     """
+    if colormap:
+        check_colormap(colormap)
+    check_out_dir(out_dir)
+    targets = output_paths(depth_path, out_dir, colormap, gt_path is not None)
+    if not overwrite and any(p.exists() for p in targets):
+        raise ValueError(f"out: {next(p for p in targets if p.exists())} exists "
+                         "(--no-overwrite)")
     rgb = read_rgb(rgb_path)
     dfile = read_depth(depth_path, depth_unit)
-    gt = None
-    if gt_path is not None:
-        gfile = read_depth(gt_path, dfile.unit)
-        gt = gfile.depth
-        if gt.shape != rgb.shape[:2]:
-            raise ValueError(f"gt: size {gt.shape[1]}x{gt.shape[0]} differs from the rgb size "
-                             f"{rgb.shape[1]}x{rgb.shape[0]} ({gt_path})")
+    gt = _read_gt(gt_path, dfile.unit, rgb.shape[:2]) if gt_path is not None else None
     try:
         pred, info = upsample(rgb, dfile.depth, depth_unit=dfile.unit, return_info=True, **kwargs)
-    except ValueError as err:
-        raise ValueError(f"{err} ({Path(depth_path).name})") from None
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(depth_path).stem
-    out_path = out_dir / f"{stem}_sr{dfile.suffix}"
-    clipped = write_depth(out_path, pred, dfile.fmt)
+    except (ValueError, RuntimeError) as err:
+        raise type(err)(f"{err} ({Path(depth_path).name})") from None
+    images, result = _render(pred, info, dfile.depth, gt, dfile.unit, colormap)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    clipped = write_depth(targets[0], pred, dfile.fmt)
     if clipped:
-        logger.warning("%s: %d valid pixels clipped to the %s range", out_path.name, clipped,
+        logger.warning("%s: %d valid pixels clipped to the %s range", targets[0].name, clipped,
                        dfile.fmt)
-    result: dict = {"outputs": [str(out_path)], "info": info, "clipped": clipped}
+    for path, image in zip(targets[1:], images):
+        write_png(path, image)
+    return dict(result, outputs=[str(p) for p in targets], info=info, clipped=clipped)
+
+
+def _render(pred: np.ndarray, info: dict, lr: np.ndarray, gt: np.ndarray | None, unit: str,
+            colormap: str | None) -> tuple[list[np.ndarray], dict]:
+    """The coloured PNGs (in :func:`output_paths` order after the depth) and the RMSE dict."""
+    images, result = [], {}
     if colormap:
-        vmin, vmax = info["depth_min"], info["depth_max"]
-        lr_shown = np.where(invalid_mask(torch.from_numpy(dfile.depth)).numpy(), np.nan,
-                            dfile.depth)
-        for tag, arr in (("sr", pred), ("lr", lr_shown)):
-            p = out_dir / f"{stem}_{tag}_color.png"
-            Image.fromarray(colourise(arr, vmin, vmax, colormap)).save(p)
-            result["outputs"].append(str(p))
+        lr_shown = np.where(invalid_mask(torch.from_numpy(lr)).numpy(), np.nan, lr)
+        images += [colourise(a, info["depth_min"], info["depth_max"], colormap)
+                   for a in (pred, lr_shown)]
     if gt is not None:
-        factor, unit = UNIT_TO_REPORT[dfile.unit]
-        gt_masked = np.where(invalid_mask(torch.from_numpy(gt)).numpy(), np.nan, gt)
-        base = bicubic_baseline(dfile.depth, gt.shape)
-        result.update(rmse=_masked_rmse(pred, gt_masked, factor),
-                      rmse_bicubic=_masked_rmse(base, gt_masked, factor), rmse_unit=unit)
-        err = np.abs(pred - gt_masked) * factor
-        top = float(np.nanpercentile(err, 99)) if np.isfinite(err).any() else 1.0
-        p = out_dir / f"{stem}_error.png"
-        Image.fromarray(colourise(err, 0.0, max(top, 1e-6), colormap or "magma")).save(p)
-        result["outputs"].append(str(p))
-    return result
+        result, err_image = _gt_figures(pred, gt, lr, unit, colormap)
+        images.append(err_image)
+    return images, result

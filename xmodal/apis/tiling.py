@@ -20,6 +20,8 @@ from collections.abc import Callable
 import torch
 from torch import Tensor
 
+from .inputs import check_tiling
+
 __all__ = ["tile_starts", "blend_window", "tiled_forward"]
 
 
@@ -89,14 +91,11 @@ def tiled_forward(
         float32 tensor (B, 1, h * scale, w * scale) on ``lr``'s device.
 
     Raises:
-        ValueError: if ``tile``/``overlap`` are not multiples of ``scale``, ``overlap``
-            is negative or not smaller than ``tile``, or the guide size does not match.
+        ValueError: ``tile`` not positive, ``overlap`` negative or not smaller than
+            ``tile``, either not a multiple of ``scale``
+            (:func:`xmodal.apis.inputs.check_tiling`), or the guide size does not match.
     """
-    if tile <= 0 or tile % scale or overlap < 0 or overlap % scale:
-        raise ValueError(f"tile ({tile}) and overlap ({overlap}) must be non-negative "
-                         f"multiples of the scale {scale} (tiles are aligned to the LR grid)")
-    if overlap >= tile:
-        raise ValueError(f"overlap ({overlap}) must be smaller than tile ({tile})")
+    check_tiling(tile, overlap, scale)
     b, _, h, w = lr.shape
     if tuple(guide.shape[-2:]) != (h * scale, w * scale):
         raise ValueError(f"guide must be {h * scale}x{w * scale} for lr {h}x{w} at x{scale}, "

@@ -5,13 +5,21 @@ Also ``python -m xmodal.tools.upsample``. Examples::
     xmodal upsample --rgb scene_RGB.jpg --depth scene_LR.png --out out/
     xmodal upsample --rgb rgb/ --depth depth_lr/ --gt depth_hr/ --out out/ --resize-guide
     xmodal upsample --rgb a.png --depth a.npy --out out/ --tile 512 --overlap 32 --consistent
+    xmodal upsample --model dada --rgb scene_RGB.jpg --depth scene_LR.png --out out/
     xmodal upsample --model dsrdiff --weights dsrdiff_x4.pth --rgb rgb/ --depth depth_lr/ \
         --out out/ --resize-guide
 
-Every bad input (missing file, non-image, mismatched sizes, all-invalid depth,
-4-channel guide, NaN guide, missing weights ...) prints one ``error:`` line on
-stderr and exits with status 1; a folder run goes on with the other files and
-exits 1 at the end if any failed. What is written: :mod:`xmodal.apis.files`.
+``--model`` takes the names of the model table (:mod:`xmodal.zoo`; e.g. ``dada``
+for learning-free DADA); without it each scale runs the table's default model.
+
+Every argument (colormap, output folder, tile/overlap, device, weights file) and
+the pairing of folders are checked before any compute. Every bad input (missing
+file, non-image, mismatched sizes, all-invalid or negative depth, 4-channel
+guide, NaN guide, missing weights, an input too small for the model ...) prints
+one ``error:`` line on stderr and exits with status 1, with nothing written for
+it; a folder run goes on with the other files and exits 1 at the end if any
+failed. Outputs are written atomically and replace existing files of the same
+name unless ``--no-overwrite``. What is written: :mod:`xmodal.apis.files`.
 
 On CPU the command runs the 3x3 convolutions on NNPACK's Winograd kernels
 (:class:`xmodal.ops.NNPACKConv2d`; channels-last where this torch has no NNPACK;
@@ -33,32 +41,48 @@ __all__ = ["build_parser", "main"]
 PROG = "xmodal upsample"
 
 
+def _model_help() -> str:
+    from xmodal.zoo import MODEL_TABLE, default_model, default_scales
+
+    defaults = ", ".join(f"x{s} {default_model(s)}" for s in default_scales())
+    names = "; ".join(f"{e.name} ({e.scales_text()}"
+                      + (", needs weights" if e.needs_weights and not e.weights else "") + ")"
+                      for e in MODEL_TABLE.values())
+    return f"model of the model table: {names}. Default per scale: {defaults}"
+
+
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
-    """The argument parser of ``xmodal upsample``."""
+    """The argument parser of ``xmodal upsample`` (``--model`` choices: the model table)."""
     from xmodal.apis.depth_io import DEPTH_UNITS
+    from xmodal.zoo import model_names
 
     p = argparse.ArgumentParser(
         prog=prog, description="Guided depth super-resolution of your own RGB + LR depth "
-        "(no HR ground truth needed). Folders are paired by sorted file name.")
+        "(no HR ground truth needed). Folders are paired by file stem once a tag shared by "
+        "every file of a folder is removed (0001_RGB.jpg <-> 0001_LR.png); unmatched or "
+        "ambiguous stems (a.png + a.npy) are refused. Outputs go to OUT/<depth stem>_sr.<ext> "
+        "(+ _sr_color.png, _lr_color.png, _error.png); an existing output of the same name "
+        "is replaced (written atomically) unless --no-overwrite is given.")
     p.add_argument("--rgb", required=True, help="HR RGB guide (8-bit png/jpg) or a folder")
     p.add_argument("--depth", required=True, help="LR depth (16-bit PNG mm, 8-bit PNG "
-                   "disparity, .npy/.npz metres) or a folder")
-    p.add_argument("--out", required=True, help="output folder")
+                   "disparity, .npy/.npz metres; >= 0, 0 = hole) or a folder")
+    p.add_argument("--out", required=True, help="output folder (created)")
     p.add_argument("--gt", help="HR ground-truth depth (or folder): writes an error map and "
                    "prints the RMSE beside bicubic")
     p.add_argument("--scale", type=int, help="scale factor (default: inferred from the sizes)")
-    p.add_argument("--model", default="d2a2", choices=["d2a2", "dsrdiff", "bicubic"],
-                   help="d2a2 (pretrained weights), dsrdiff (DSR-Diff GRN + DSRN; needs "
-                   "--weights) or bicubic (no network)")
-    p.add_argument("--weights", help="weights file: D2A2 (default: the shipped ones; only x4 "
-                   "is shipped) or DSR-Diff stage 2 (required with --model dsrdiff)")
+    p.add_argument("--model", choices=model_names(), help=_model_help())
+    p.add_argument("--weights", help="weights file of the model (default: the shipped one); "
+                   "loaded without running any pickled code")
     p.add_argument("--depth-unit", choices=DEPTH_UNITS,
                    help="unit of the depth files (default: mm for 16-bit PNG, disparity for "
                    "8-bit PNG, m for .npy/.npz)")
-    p.add_argument("--tile", type=int, help="tiled inference: tile size in HR pixels")
-    p.add_argument("--overlap", type=int, default=32, help="tile overlap in HR pixels (32)")
-    p.add_argument("--resize-guide", action="store_true", help="resize the guide when its "
-                   "size is not an integer multiple of the depth's (output at the guide's size)")
+    p.add_argument("--tile", type=int, help="tiled inference: tile size in HR pixels (a "
+                   "positive multiple of the scale)")
+    p.add_argument("--overlap", type=int, default=32, help="tile overlap in HR pixels (32; a "
+                   "multiple of the scale, smaller than --tile)")
+    p.add_argument("--resize-guide", action="store_true", help="enlarge the guide when its "
+                   "size is not an integer multiple of the depth's (output at the guide's "
+                   "size); a guide smaller than the depth is refused")
     p.add_argument("--consistent", action="store_true", help="LR-consistent output (DADA "
                    "adjustment: average-pooling the output gives back the LR depth)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -66,12 +90,86 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("--colormap", nargs="?", const="turbo", default="turbo",
                    help="matplotlib colormap of the coloured PNGs (default turbo)")
     p.add_argument("--no-color", action="store_true", help="write no coloured PNG")
+    p.add_argument("--no-overwrite", action="store_true", help="refuse to start if any "
+                   "output file exists (default: replace it)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
     return p
 
 
 def _error(msg: str) -> None:
     print(f"{PROG}: error: {msg}", file=sys.stderr)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _check_args(args: argparse.Namespace) -> list:
+    """Every argument checked, and the inputs paired, before any compute; the pairs."""
+    from xmodal.apis.depth_io import check_colormap
+    from xmodal.apis.files import check_out_dir, output_paths, pair_inputs
+    from xmodal.apis.inferencer import resolve_device
+    from xmodal.apis.inputs import check_tiling
+
+    if not args.no_color:
+        check_colormap(args.colormap)
+    check_out_dir(args.out)
+    check_tiling(args.tile, args.overlap)
+    if resolve_device(args.device).type != "cuda" and args.fp16:
+        raise ValueError("--fp16 needs a CUDA device")
+    if args.weights is not None and not Path(args.weights).is_file():
+        raise FileNotFoundError(f"weights: file not found: {args.weights}")
+    pairs = pair_inputs(args.rgb, args.depth, args.gt)
+    if args.no_overwrite:
+        colormap = None if args.no_color else args.colormap
+        taken = [p for _, d, g in pairs for p in output_paths(d, args.out, colormap, g is not None)
+                 if p.exists()]
+        if taken:
+            raise ValueError(f"--no-overwrite: {len(taken)} output(s) exist, e.g. {taken[0]}")
+    return pairs
+
+
+def _run_pairs(args: argparse.Namespace, pairs: list) -> tuple[int, list[dict]]:
+    """Run every pair; one error line per failed pair. Returns (failures, RMSE rows)."""
+    from tqdm import tqdm
+
+    from xmodal.apis.files import upsample_file
+
+    kwargs = dict(scale=args.scale, model=args.model, weights=args.weights, device=args.device,
+                  tile=args.tile, overlap=args.overlap, consistent=args.consistent,
+                  fp16=args.fp16, resize_guide=args.resize_guide, progress=not args.quiet)
+    failed, rows = 0, []
+    for rgb, depth, gt in tqdm(pairs, desc="files", disable=args.quiet or len(pairs) == 1):
+        try:
+            res = upsample_file(rgb, depth, args.out, gt_path=gt, depth_unit=args.depth_unit,
+                                colormap=None if args.no_color else args.colormap,
+                                overwrite=not args.no_overwrite, **kwargs)
+        except (OSError, ValueError, TypeError, ImportError, RuntimeError) as err:
+            failed += 1
+            _error(_first_line(err))
+            continue
+        out = res["outputs"][0]
+        if "rmse" in res:
+            rows.append({"depth": str(depth), "output": out, "rmse": res["rmse"],
+                         "rmse_bicubic": res["rmse_bicubic"], "unit": res["rmse_unit"]})
+            print(f"{Path(depth).name}: RMSE {res['rmse']:.4f} {res['rmse_unit']} "
+                  f"(bicubic {res['rmse_bicubic']:.4f}) -> {out}")
+        elif not args.quiet:
+            print(f"{Path(depth).name} -> {out}")
+    return failed, rows
+
+
+def _write_summary(out_dir: str, rows: list[dict]) -> None:
+    from xmodal.apis.atomic import atomic_write
+
+    n = len(rows)
+    mean = sum(r["rmse"] for r in rows) / n
+    mean_bic = sum(r["rmse_bicubic"] for r in rows) / n
+    print(f"mean RMSE over {n} file(s): {mean:.4f} {rows[0]['unit']} (bicubic {mean_bic:.4f})")
+    text = json.dumps({"files": rows, "mean_rmse": mean, "mean_rmse_bicubic": mean_bic},
+                      indent=1)
+    atomic_write(Path(out_dir) / "rmse.json", lambda fh: fh.write(text.encode()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,50 +182,22 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(message)s")
     try:
-        from xmodal.apis.files import pair_inputs, upsample_file
-
-        pairs = pair_inputs(args.rgb, args.depth, args.gt)
-    except (OSError, ValueError) as err:
-        _error(str(err))
+        pairs = _check_args(args)
+    except (OSError, ValueError, ImportError) as err:
+        _error(_first_line(err))
         raise SystemExit(1) from None
-    from tqdm import tqdm
-
     from xmodal.apis import retain_freed_memory
-    from xmodal.apis.inference import resolve_device
+    from xmodal.apis.inferencer import resolve_device
 
-    try:
-        if resolve_device(args.device).type == "cpu":
-            retain_freed_memory()
-    except ValueError:
-        pass  # an unusable --device is reported per file by upsample_file
-    kwargs = dict(scale=args.scale, model=args.model, weights=args.weights, device=args.device,
-                  tile=args.tile, overlap=args.overlap, consistent=args.consistent,
-                  fp16=args.fp16, resize_guide=args.resize_guide, progress=not args.quiet)
-    failed, rows = 0, []
-    for rgb, depth, gt in tqdm(pairs, desc="files", disable=args.quiet or len(pairs) == 1):
-        try:
-            res = upsample_file(rgb, depth, args.out, gt_path=gt, depth_unit=args.depth_unit,
-                                colormap=None if args.no_color else args.colormap, **kwargs)
-        except (OSError, ValueError, TypeError, ImportError, RuntimeError) as err:
-            failed += 1
-            _error(str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__)
-            continue
-        out = res["outputs"][0]
-        if "rmse" in res:
-            rows.append({"depth": str(depth), "output": out, "rmse": res["rmse"],
-                         "rmse_bicubic": res["rmse_bicubic"], "unit": res["rmse_unit"]})
-            print(f"{Path(depth).name}: RMSE {res['rmse']:.4f} {res['rmse_unit']} "
-                  f"(bicubic {res['rmse_bicubic']:.4f}) -> {out}")
-        elif not args.quiet:
-            print(f"{Path(depth).name} -> {out}")
+    if resolve_device(args.device).type == "cpu":
+        retain_freed_memory()
+    failed, rows = _run_pairs(args, pairs)
     if rows:
-        n = len(rows)
-        mean = sum(r["rmse"] for r in rows) / n
-        mean_bic = sum(r["rmse_bicubic"] for r in rows) / n
-        print(f"mean RMSE over {n} file(s): {mean:.4f} {rows[0]['unit']} "
-              f"(bicubic {mean_bic:.4f})")
-        (Path(args.out) / "rmse.json").write_text(json.dumps(
-            {"files": rows, "mean_rmse": mean, "mean_rmse_bicubic": mean_bic}, indent=1))
+        try:
+            _write_summary(args.out, rows)
+        except OSError as err:
+            failed += 1
+            _error(_first_line(err))
     if failed:
         if len(pairs) > 1:
             _error(f"{failed} of {len(pairs)} input(s) failed")

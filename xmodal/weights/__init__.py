@@ -1,61 +1,57 @@
 """Pretrained generator weights shipped in the package, and their loader.
 
-A weights file is a ``torch.save``\\ d dict read back with ``torch.load(...,
-weights_only=True)`` (no pickled code)::
+Which file belongs to which model and scale, and its sha256, is written in one
+place: the model table (:mod:`xmodal.zoo`). A weights file is a
+``torch.save``\\ d dict read back with ``torch.load(..., weights_only=True)`` (no
+pickled code runs; a file that needs more than tensors and plain containers is
+refused with a one-line error naming it)::
 
     {'format': 'xmodal-weights-v1',
      'arch': dict(type='D2A2', scale=4, ...),     # registry config of the generator
      'state_dict': {name: float16 tensor},
      'meta': {...}}                               # data, schedule, figures (model card)
 
-:func:`build_generator` also accepts a bare state dict (D2A2 with default
-arguments is assumed) and an mmengine training checkpoint of ``GDSRModel``
-(its ``generator.`` entries are used). What is shipped and how it was trained:
-``docs/model_card_d2a2.md``.
+:func:`build_generator` also accepts a bare state dict (the table's architecture
+is assumed) and an mmengine training checkpoint of ``GDSRModel`` (its
+``generator.`` entries are used). A shipped file whose sha256 differs from the
+table's is refused (a corrupt or replaced file).
 
-DSR-Diff (``model='dsrdiff'``): no weights are shipped (the inference
-generator GRN + DSRN at the recipe defaults has 3.44M parameters, 6.9 MB in
-float16, over the 5 MB the package allows itself), so a weights file is always
-passed: an xmodal weights file made by ``python -m xmodal.tools.export_weights``
-from a stage-2 checkpoint, or the stage-2 mmengine checkpoint itself (recipe
-default architecture assumed). A stage-1 checkpoint has no GRN and is refused.
+DSR-Diff (``model='dsrdiff'``): no weights are shipped (the inference generator
+GRN + DSRN at the recipe defaults has 3.44M parameters, 6.9 MB in float16, over
+the 5 MB the package allows itself), so a weights file is always passed: an
+xmodal weights file made by ``python -m xmodal.tools.export_weights`` from a
+stage-2 checkpoint, or the stage-2 mmengine checkpoint itself (recipe default
+architecture assumed). A stage-1 checkpoint has no GRN and is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import torch
 from torch import nn
 
-__all__ = ["WEIGHTS_DIR", "SHIPPED", "MODELS_WITH_WEIGHTS", "shipped_path", "default_arch",
-           "load_weights_file", "build_generator", "save_weights"]
+from xmodal.zoo import ModelEntry, get_model_entry
 
-#: Folder of the shipped weight files.
+__all__ = ["WEIGHTS_DIR", "FORMAT", "shipped_path", "default_arch", "file_sha256",
+           "verify_sha256", "load_weights_file", "build_generator", "save_weights"]
+
+#: Folder of the shipped weight files (file names: :data:`xmodal.zoo.MODEL_TABLE`).
 WEIGHTS_DIR = Path(__file__).resolve().parent
 
-#: (model, scale) -> file name in :data:`WEIGHTS_DIR`. x8 / x16 are not shipped yet
-#: (they need a GPU training run; see the model card).
-SHIPPED: dict[tuple[str, int], str] = {("d2a2", 4): "d2a2_rgbdd_x4_cpu-short.pth"}
-
-#: Models :func:`build_generator` builds from weights files.
-MODELS_WITH_WEIGHTS = ("d2a2", "dsrdiff")
-
+#: ``format`` field of an xmodal weights file.
 FORMAT = "xmodal-weights-v1"
 
 
 def default_arch(model: str, scale: int) -> dict:
-    """Registry config assumed for a weights file without one (the recipes' defaults).
+    """Registry config of ``model`` at ``scale`` from the model table (:mod:`xmodal.zoo`).
 
     Raises:
         ValueError: unknown model.
     """
-    if model == "d2a2":
-        return dict(type="D2A2", scale=scale)
-    if model == "dsrdiff":
-        return dict(type="DSRDiff", dsrn=dict(type="DSRN", scale=scale),
-                    grn=dict(type="GRN", scale=scale))
-    raise ValueError(f"model must be one of {MODELS_WITH_WEIGHTS}, got {model!r}")
+    return dict(get_model_entry(model).arch(scale))
 
 
 def _arch_scale(arch: dict) -> int | None:
@@ -76,29 +72,65 @@ def _with_scale(arch: dict, scale: int) -> dict:
 
 
 def shipped_path(model: str, scale: int) -> Path:
-    """Path of the shipped weights of ``model`` at ``scale``.
+    """Path of the shipped weights of ``model`` at ``scale`` (from the model table).
 
     Raises:
-        FileNotFoundError: none shipped for that pair; the message lists what is
-            shipped and how to pass a weights file instead.
+        ValueError: unknown model.
+        FileNotFoundError: none shipped for that pair (the message says how to pass a
+            weights file instead), or the table's file is missing from the install.
     """
-    name = SHIPPED.get((model, scale))
-    if model == "dsrdiff":
+    entry = get_model_entry(model)
+    wf = entry.weights.get(scale)
+    if wf is None:
+        have = ", ".join(f"x{s}" for s in entry.weights) or "none"
         raise FileNotFoundError(
-            f"no pretrained dsrdiff weights are shipped with xmodal (GRN + DSRN are 6.9 MB in "
-            f"float16, over the package's 5 MB limit): pass a DSR-Diff x{scale} stage-2 weights "
-            "file with --weights PATH (weights=PATH), e.g. made by `python -m "
-            "xmodal.tools.export_weights recipes/dsrdiff/dsrdiff_stage2_rgbdd_x4.py "
-            "iter_N.pth out.pth`, or use --model d2a2 / --model bicubic"
-        )
-    if name is None or not (WEIGHTS_DIR / name).is_file():
-        have = ", ".join(f"{m} x{s}" for (m, s) in SHIPPED) or "none"
-        raise FileNotFoundError(
+            entry.no_weights_hint or
             f"no pretrained {model} x{scale} weights are shipped with xmodal (shipped: {have}); "
             f"pass a {model} x{scale} weights file with --weights PATH (weights=PATH), "
-            f"or use --model bicubic"
-        )
-    return WEIGHTS_DIR / name
+            f"or use --model bicubic")
+    path = Path(wf.file) if Path(wf.file).is_absolute() else WEIGHTS_DIR / wf.file
+    if not path.is_file():
+        raise FileNotFoundError(f"weights: the model table lists {path} for {model} x{scale} "
+                                "but the file is missing (reinstall xmodal, or pass "
+                                "--weights PATH)")
+    return path
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 digest of a file (read in 1 MB blocks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_sha256(path: str | Path, expected: str | None) -> None:
+    """Check a file against its pinned sha256 (None: not pinned, nothing checked).
+
+    Raises:
+        ValueError: the digest differs (the message names the file and both digests).
+    """
+    if expected is None:
+        return
+    got = file_sha256(path)
+    if got != expected.lower():
+        raise ValueError(f"weights: {path} has sha256 {got}, the model table pins {expected}: "
+                         "the file is corrupt or was replaced (reinstall xmodal, or pass "
+                         "--weights PATH)")
+
+
+def _load_error(path: Path, err: Exception) -> str:
+    """One line for a file ``torch.load(weights_only=True)`` refused or could not read."""
+    text = str(err).strip()
+    found = re.search(r"GLOBAL [\w.]+", text) if "Weights only load failed" in text else None
+    if found:
+        return (f"weights: refused {path}: it holds pickled objects other than tensors and "
+                f"plain containers ({found.group(0)}); such a file could run code when "
+                "loaded, so xmodal never loads it")
+    reason = "not a torch.save file" if "Weights only load failed" in text else (
+        text.splitlines()[0] if text else type(err).__name__)
+    return f"weights: not a readable torch weights file: {path} ({reason})"
 
 
 def load_weights_file(path: str | Path) -> dict:
@@ -113,7 +145,8 @@ def load_weights_file(path: str | Path) -> dict:
 
     Raises:
         FileNotFoundError: if ``path`` does not exist.
-        ValueError: if the file is not a readable torch file or holds no state dict.
+        ValueError: the file is not a readable torch file (also a pickle that would
+            run code or build other objects: nothing of it runs), or holds no state dict.
     """
     path = Path(path)
     if not path.is_file():
@@ -121,8 +154,7 @@ def load_weights_file(path: str | Path) -> dict:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for a bad file
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ValueError(f"weights: not a readable torch weights file: {path} ({first})") from None
+        raise ValueError(_load_error(path, err)) from None
     if not isinstance(obj, dict):
         raise ValueError(f"weights: expected a dict in {path}, got {type(obj).__name__}")
     if obj.get("format") == FORMAT:
@@ -136,57 +168,78 @@ def load_weights_file(path: str | Path) -> dict:
     return {"arch": None, "state_dict": state, "meta": {}}
 
 
+def _resolve_file(entry: ModelEntry, scale: int, weights: str | Path | None) -> Path | None:
+    """The weights file to load (the shipped one, hash-checked) or None (learning-free)."""
+    if weights is not None:
+        if not entry.needs_weights and not entry.weights:
+            raise ValueError(f"model {entry.name!r} takes no weights file, got {weights}")
+        return Path(weights)
+    if scale not in entry.weights and not entry.needs_weights:
+        return None
+    path = shipped_path(entry.name, scale)
+    verify_sha256(path, entry.weights[scale].sha256)
+    return path
+
+
+def _file_arch(loaded: dict, entry: ModelEntry, scale: int, path: Path) -> dict:
+    """The architecture of a loaded file, checked against the entry and the scale."""
+    arch = dict(loaded["arch"] or entry.arch(scale))
+    expected_type = entry.arch(scale)["type"]
+    if arch.get("type") != expected_type:
+        raise ValueError(f"weights: {path} holds a {arch.get('type')} model, not {expected_type} "
+                         f"(--model {entry.name})")
+    own = _arch_scale(arch)
+    if own is not None and own != scale:
+        raise ValueError(f"weights: {path} is a x{own} model, x{scale} was asked for")
+    if expected_type == "DSRDiff" and (arch.get("grn") is None or not any(
+            k.startswith("grn.") for k in loaded["state_dict"])):
+        raise ValueError(f"weights: {path} has no GRN (a DSR-Diff stage-1 checkpoint?): "
+                         "inference needs the stage-2 weights")
+    return _with_scale(arch, scale)
+
+
 def build_generator(
     model: str = "d2a2", scale: int = 4, weights: str | Path | None = None
 ) -> tuple[nn.Module, dict]:
-    """Build a generator with pretrained weights, in eval mode on the CPU.
+    """Build a model of the table (:mod:`xmodal.zoo`) at ``scale``, in eval mode on the CPU.
 
     Args:
-        model: ``'d2a2'`` or ``'dsrdiff'`` (DSR-Diff's inference generator GRN + DSRN,
-            :class:`xmodal.models.dsrdiff.DSRDiff`; no weights shipped).
-        scale: 4, 8 or 16.
-        weights: weights file, or None for the shipped one (:data:`SHIPPED`).
+        model: a name of :data:`xmodal.zoo.MODEL_TABLE` (``'d2a2'``, ``'dsrdiff'``,
+            ``'bicubic'``, ``'dada'``, ...).
+        scale: an integer scale the model runs at.
+        weights: weights file, or None for the shipped one (checked against the
+            table's sha256); learning-free models take none.
 
     Returns:
-        ``(generator, meta)``: the generator (float32) and the file's metadata
-        (with ``'path'`` added).
+        ``(generator, meta)``: the generator (float32, eval mode) and the file's
+        metadata (with ``'path'`` added; ``{}`` for a learning-free model).
 
     Raises:
         FileNotFoundError: no shipped weights for ``(model, scale)`` and none given
             (always for ``'dsrdiff'`` without ``weights``).
-        ValueError: unknown model, the file's architecture is another model or has
-            another scale, a DSR-Diff file without GRN (stage-1 checkpoint), or the
-            state dict does not fit the architecture.
+        ValueError: unknown model or scale, a shipped file whose sha256 differs from
+            the table's, weights given to a learning-free model, the file's
+            architecture is another model or has another scale, a DSR-Diff file
+            without GRN (stage-1 checkpoint), or the state dict does not fit.
     """
-    import xmodal.models  # noqa: F401  (registers D2A2, DSRDiff)
     from xmodal.registry import MODELS
 
-    if model not in MODELS_WITH_WEIGHTS:
-        raise ValueError(f"pretrained weights exist for models {MODELS_WITH_WEIGHTS}, "
-                         f"got {model!r}")
-    path = Path(weights) if weights is not None else shipped_path(model, scale)
+    entry = get_model_entry(model)
+    if not entry.supports(scale):
+        raise ValueError(f"{model} runs at {entry.scales_text()}, the inputs are x{scale}: "
+                         "pass --resize-guide, or use --model bicubic")
+    path = _resolve_file(entry, scale, weights)
+    if path is None:
+        return MODELS.build(entry.arch(scale)).eval(), {}
     loaded = load_weights_file(path)
-    arch = dict(loaded["arch"] or default_arch(model, scale))
-    expected_type = default_arch(model, scale)["type"]
-    if arch.get("type") != expected_type:
-        raise ValueError(f"weights: {path} holds a {arch.get('type')} model, not {expected_type} "
-                         f"(--model {model})")
-    own = _arch_scale(arch)
-    if own is not None and own != scale:
-        raise ValueError(f"weights: {path} is a x{own} model, x{scale} was asked for")
-    if model == "dsrdiff" and (arch.get("grn") is None or not any(
-            k.startswith("grn.") for k in loaded["state_dict"])):
-        raise ValueError(f"weights: {path} has no GRN (a DSR-Diff stage-1 checkpoint?): "
-                         "inference needs the stage-2 weights")
-    arch = _with_scale(arch, scale)
+    arch = _file_arch(loaded, entry, scale, path)
     generator = MODELS.build(arch)
     try:
         generator.load_state_dict({k: v.float() for k, v in loaded["state_dict"].items()})
     except RuntimeError as err:
         first = str(err).strip().splitlines()[0]
         raise ValueError(f"weights: {path} does not fit {arch['type']} x{scale}: {first}") from None
-    meta = dict(loaded["meta"], path=str(path))
-    return generator.eval(), meta
+    return generator.eval(), dict(loaded["meta"], path=str(path))
 
 
 def save_weights(

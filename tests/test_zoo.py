@@ -1,0 +1,120 @@
+"""The model table (xmodal.zoo): its entries, the defaults per scale, and that adding a model
+to ``xmodal upsample`` is one table entry plus its architecture (a toy entry, end to end)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from torch import nn
+
+import xmodal.apis.inference as inference
+from xmodal.apis import upsample
+from xmodal.registry import MODELS
+from xmodal.tools.upsample import build_parser, main
+from xmodal.weights import file_sha256, save_weights
+from xmodal.zoo import (
+    MODEL_TABLE,
+    ModelEntry,
+    WeightsFile,
+    default_model,
+    default_scales,
+    get_model_entry,
+    model_names,
+    register_model_entry,
+)
+
+
+class ToyGDSR(nn.Module):
+    """A toy architecture: bicubic LR + gain * (guide luminance - 0.5)."""
+
+    def __init__(self, scale: int) -> None:
+        super().__init__()
+        self.scale = scale
+        self.gain = nn.Parameter(torch.zeros(()))
+
+    def forward(self, lr: torch.Tensor, guide: torch.Tensor) -> torch.Tensor:
+        up = F.interpolate(lr, scale_factor=self.scale, mode="bicubic", align_corners=False)
+        return up + self.gain * (guide.mean(1, keepdim=True) - 0.5)
+
+
+@pytest.fixture
+def toy(tmp_path, monkeypatch):
+    """Register ToyGDSR and a 'toy' table entry with an x4 weights file (gain 0.25)."""
+    monkeypatch.setitem(MODELS._module_dict, "ToyGDSR", ToyGDSR)
+    monkeypatch.setattr(inference, "_INFERENCERS", {})
+    net = ToyGDSR(4)
+    net.gain.data.fill_(0.25)
+    path = save_weights(net, tmp_path / "toy_x4.pth", dict(type="ToyGDSR", scale=4), fp16=False)
+    entry = ModelEntry(name="toy", arch=lambda s: dict(type="ToyGDSR", scale=s), scales=(2, 4),
+                       weights={4: WeightsFile(str(path), file_sha256(path))},
+                       default_for=(2,), description="toy (x2 runs untrained: gain 0)")
+    monkeypatch.setitem(MODEL_TABLE, "toy", entry)
+    return path
+
+
+def _pair(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    rgb = rng.integers(0, 256, (32, 40, 3), dtype=np.uint8)
+    lr = (1000 + 50 * rng.random((8, 10))).astype(np.float32)
+    return rgb, lr
+
+
+def test_table_entries_and_defaults():
+    assert {"d2a2", "dsrdiff", "bicubic", "dada"} <= set(model_names())
+    for s in (4, 8, 16):
+        assert default_model(s) == "d2a2"
+        assert sum(s in e.default_for for e in MODEL_TABLE.values()) == 1
+    assert default_scales() == (4, 8, 16)
+    assert get_model_entry("dada").supports(3) and not get_model_entry("d2a2").supports(2)
+    with pytest.raises(ValueError, match="model must be one of d2a2, dsrdiff, bicubic, dada"):
+        get_model_entry("dkn")
+    with pytest.raises(ValueError, match="no default model at x2"):
+        default_model(2)
+
+
+def test_register_checks_names_and_scales():
+    with pytest.raises(ValueError, match="already in the model table"):
+        register_model_entry(MODEL_TABLE["d2a2"])
+    bad = ModelEntry(name="bad", arch=lambda s: {}, scales=(4,), default_for=(8,))
+    with pytest.raises(ValueError, match="x8 is not one of its scales x4"):
+        register_model_entry(bad)
+    with pytest.raises(TypeError, match="ModelEntry"):
+        register_model_entry({"name": "bad"})
+    assert "bad" not in MODEL_TABLE
+
+
+def test_a_toy_entry_runs_in_the_api_with_its_weights(toy):
+    rgb, lr = _pair()
+    out, info = upsample(rgb, lr, model="toy", return_info=True)
+    assert info["model"] == "toy" and info["scale"] == 4
+    guide = torch.from_numpy(rgb).permute(2, 0, 1)[None].float() / 255
+    lr_n = (torch.from_numpy(lr) - lr.min()) / (lr.max() - lr.min())
+    ref = ToyGDSR(4)
+    ref.gain.data.fill_(0.25)
+    with torch.no_grad():
+        expect = ref(lr_n[None, None], guide)[0, 0].numpy() * (lr.max() - lr.min()) + lr.min()
+    np.testing.assert_allclose(out, expect, rtol=1e-5)  # the shipped gain was loaded
+
+
+def test_a_toy_entry_is_a_cli_choice_and_a_default(toy, tmp_path):
+    assert "toy" in build_parser()._option_string_actions["--model"].choices
+    rgb, lr = _pair()
+    small = np.ascontiguousarray(rgb[:16, :20])  # x2: the toy entry is the default there
+    out, info = upsample(small, lr, return_info=True)
+    assert info["model"] == "toy" and info["scale"] == 2
+    Image.fromarray(rgb).save(tmp_path / "f_RGB.png")
+    Image.fromarray(lr.astype(np.uint16)).save(tmp_path / "f_LR.png")
+    assert main(["--rgb", str(tmp_path / "f_RGB.png"), "--depth", str(tmp_path / "f_LR.png"),
+                 "--out", str(tmp_path / "o"), "--model", "toy", "--quiet"]) == 0
+    assert (tmp_path / "o" / "f_LR_sr.png").is_file()
+
+
+def test_a_changed_shipped_file_is_refused(toy):
+    rgb, lr = _pair()
+    net = ToyGDSR(4)
+    save_weights(net, toy, dict(type="ToyGDSR", scale=4), fp16=False)  # replaced in place
+    with pytest.raises(ValueError, match=r"toy_x4\.pth has sha256 .* the model table pins"):
+        upsample(rgb, lr, model="toy")

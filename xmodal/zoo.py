@@ -1,0 +1,238 @@
+"""The model table: every named model ``xmodal upsample`` and :mod:`xmodal.apis` can run.
+
+One :class:`ModelEntry` per model name (timm's pretrained-config pattern,
+``timm/models/_pretrained.py``): its architecture config per scale factor (a
+registry config built with :data:`xmodal.registry.MODELS`), its shipped weights
+file and sha256 per scale, licence, input protocol, CPU/GPU notes, and the
+scales at which it is the default model. Everything else reads this table: the
+inference API (:class:`xmodal.apis.GDSRInferencer`), the ``--model`` choices of
+``xmodal upsample``, the weights loader (:func:`xmodal.weights.build_generator`)
+and the model-zoo page of the documentation. Adding a model is one
+:func:`register_model_entry` call plus its architecture (a module registered in
+:data:`xmodal.registry.MODELS` with ``forward(lr, guide) -> hr`` on normalised
+depth).
+
+Importing this module only fills this module's own table; it imports no
+network code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "WeightsFile", "ModelEntry", "MODEL_TABLE", "register_model_entry", "get_model_entry",
+    "model_names", "default_model", "default_scales", "DADA_SETTINGS",
+]
+
+
+@dataclass(frozen=True)
+class WeightsFile:
+    """A weights file of a model at one scale.
+
+    Args:
+        file: file name inside :data:`xmodal.weights.WEIGHTS_DIR`, or an absolute path.
+        sha256: hex digest the file must have, or None while it is not pinned (then
+            the loader checks nothing). The table is the only place the hash lives.
+    """
+
+    file: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One named model: what it is, how to build it per scale and where its weights are.
+
+    Args:
+        name: the model name (``--model NAME``, ``upsample(model=NAME)``).
+        arch: scale factor -> registry config of the generator, e.g.
+            ``lambda s: dict(type='D2A2', scale=s)``. The generator maps
+            ``(lr (B, 1, h, w), guide (B, 3, s*h, s*w))``, both normalised (depth
+            min-max, guide in [0, 1]), to the HR depth (B, 1, s*h, s*w).
+        scales: integer scale factors the model runs at; None: any positive integer.
+        weights: scale -> shipped :class:`WeightsFile` (empty: none shipped).
+        needs_weights: True when the architecture is useless without trained weights
+            (a weights file must be shipped or passed); False for learning-free models.
+        default_for: scales at which this is the default model of
+            :func:`xmodal.apis.upsample` and ``xmodal upsample``.
+        licence: licence terms of the weights (and of the data they come from).
+        protocol: how inputs are normalised (the preset the figures use).
+        cpu_notes: how it runs on CPU (fast path, measured time).
+        gpu_notes: how it runs on CUDA.
+        description: one paragraph for the model-zoo page.
+        no_weights_hint: what to do when no weights are shipped for a scale.
+    """
+
+    name: str
+    arch: Callable[[int], dict]
+    scales: tuple[int, ...] | None
+    weights: dict[int, WeightsFile] = field(default_factory=dict)
+    needs_weights: bool = False
+    default_for: tuple[int, ...] = ()
+    licence: str = ""
+    protocol: str = ""
+    cpu_notes: str = ""
+    gpu_notes: str = ""
+    description: str = ""
+    no_weights_hint: str = ""
+
+    def supports(self, scale: int) -> bool:
+        """Whether the model runs at the integer ``scale``."""
+        return self.scales is None or scale in self.scales
+
+    def scales_text(self) -> str:
+        """``'x4/x8/x16'``, or ``'any integer scale'``."""
+        if self.scales is None:
+            return "any integer scale"
+        return "/".join(f"x{s}" for s in self.scales)
+
+
+#: name -> :class:`ModelEntry`, in the order of the docs table and ``--model`` choices.
+MODEL_TABLE: dict[str, ModelEntry] = {}
+
+
+def register_model_entry(entry: ModelEntry, force: bool = False) -> ModelEntry:
+    """Add ``entry`` to :data:`MODEL_TABLE` (``force=True`` replaces an entry of that name).
+
+    Returns:
+        ``entry``.
+
+    Raises:
+        TypeError: ``entry`` is not a :class:`ModelEntry`.
+        ValueError: the name is taken (without ``force``), or a ``default_for`` /
+            ``weights`` scale the model does not run at.
+    """
+    if not isinstance(entry, ModelEntry):
+        raise TypeError(f"entry must be a ModelEntry, got {type(entry).__name__}")
+    if entry.name in MODEL_TABLE and not force:
+        raise ValueError(f"model {entry.name!r} is already in the model table; "
+                         "pass force=True to replace it")
+    for s in (*entry.default_for, *entry.weights):
+        if not entry.supports(s):
+            raise ValueError(f"model {entry.name!r}: scale x{s} is not one of its "
+                             f"scales {entry.scales_text()}")
+    MODEL_TABLE[entry.name] = entry
+    return entry
+
+
+def model_names() -> tuple[str, ...]:
+    """The names in :data:`MODEL_TABLE`, in table order."""
+    return tuple(MODEL_TABLE)
+
+
+def get_model_entry(name: str) -> ModelEntry:
+    """The :class:`ModelEntry` of ``name``.
+
+    Raises:
+        ValueError: unknown name (the message lists the table's names).
+    """
+    entry = MODEL_TABLE.get(name) if isinstance(name, str) else None
+    if entry is None:
+        raise ValueError(f"model must be one of {', '.join(MODEL_TABLE)} or an nn.Module, "
+                         f"got {name!r}")
+    return entry
+
+
+def default_model(scale: int) -> str:
+    """Name of the default model at ``scale`` (the entry whose ``default_for`` has it).
+
+    Raises:
+        ValueError: no default model at ``scale`` (the message says which scales have
+            one and which models run at any scale).
+    """
+    for entry in MODEL_TABLE.values():
+        if scale in entry.default_for:
+            return entry.name
+    anywhere = [e.name for e in MODEL_TABLE.values() if e.scales is None]
+    raise ValueError(f"no default model at x{scale} (defaults exist at "
+                     f"{'/'.join(f'x{s}' for s in default_scales())}): pass a scale the "
+                     f"default covers (--resize-guide), or a model that runs at any scale "
+                     f"({', '.join(anywhere)})")
+
+
+def default_scales() -> tuple[int, ...]:
+    """Sorted scales that have a default model."""
+    return tuple(sorted({s for e in MODEL_TABLE.values() for s in e.default_for}))
+
+
+_RGBDD_LICENCE = (
+    "weights derived from RGB-D-D (He et al., CVPR 2021), distributed by its authors for "
+    "non-commercial research: research use only, cite the dataset; xmodal code Apache-2.0"
+)
+_MINMAX = ("D2A2 preset: LR depth min-max normalised with its valid min/max, holes filled, "
+           "RGB / 255; output de-normalised to the input's unit")
+
+register_model_entry(ModelEntry(
+    name="d2a2",
+    arch=lambda s: dict(type="D2A2", scale=s),
+    scales=(4, 8, 16),
+    weights={s: WeightsFile(f"d2a2_rgbdd_x{s}.pth") for s in (4, 8, 16)},
+    needs_weights=True,
+    default_for=(4, 8, 16),
+    licence=_RGBDD_LICENCE,
+    protocol=_MINMAX,
+    cpu_notes="3x3 convolutions on NNPACK's Winograd kernels (channels-last without "
+              "NNPACK); x4 at 640x480 about 4.0 s on 2 cores",
+    gpu_notes="float16 autocast with --fp16; mmcv's CUDA deformable convolution when "
+              "installed, else torchvision's",
+    description="D2A2 (Jiang et al., arXiv 2401.08123): dynamic dual alignment (LDA + DGA) "
+                "and mask-to-pixel fusion (GC + PA); x4 inside, x8/x16 first bicubic-upsample "
+                "the LR by scale / 4. float16 weights trained on RGB-D-D crops on the CPU "
+                "(model card: D2A2 weights).",
+))
+
+register_model_entry(ModelEntry(
+    name="dsrdiff",
+    arch=lambda s: dict(type="DSRDiff", dsrn=dict(type="DSRN", scale=s),
+                        grn=dict(type="GRN", scale=s)),
+    scales=(4, 8, 16),
+    needs_weights=True,
+    licence="no weights shipped; a weights file you pass carries its own terms",
+    protocol=_MINMAX,
+    cpu_notes="the GRN draws its starting noise from a fixed seed (deterministic output)",
+    gpu_notes="float16 autocast with --fp16",
+    description="DSR-Diff (arXiv 2311.09919): a latent-diffusion guidance recovery network "
+                "(GRN) and the SR network (DSRN). Inference generator only.",
+    no_weights_hint="no dsrdiff weights are shipped with xmodal (GRN + DSRN are 6.9 MB in "
+                    "float16, over the package's 5 MB limit): pass a DSR-Diff stage-2 weights "
+                    "file with --weights PATH (weights=PATH), e.g. made by `python -m "
+                    "xmodal.tools.export_weights RECIPE CHECKPOINT OUT.pth`",
+))
+
+register_model_entry(ModelEntry(
+    name="bicubic",
+    arch=lambda s: dict(type="Bicubic", scale=s, backend="pil"),
+    scales=None,
+    licence="no weights",
+    protocol="Pillow bicubic resize of the hole-filled LR depth (the protocol's baseline)",
+    cpu_notes="milliseconds per frame",
+    gpu_notes="runs on the CPU (Pillow) whatever the device",
+    description="The bicubic row of every GDSR table: no guide, no parameters.",
+))
+
+#: learning-free DADA settings: K and N tuned on RGB-D-D x8, then measured once on
+#: Middlebury (benchmarks/bench_dada_learning_free.py): 1.563 / 2.865 / 4.968 at
+#: x4 / x8 / x16 for N = 1000 (PIL bicubic 2.281 / 3.983 / 6.374).
+DADA_SETTINGS = dict(k=0.03, num_iters=1000, adjust_every=1, lam=0.24, depth_offset=1.0)
+
+register_model_entry(ModelEntry(
+    name="dada",
+    arch=lambda s: dict(
+        type="DADA", scale=s, feature_extractor=dict(type="GuideDepthFeatures"),
+        diffusion=dict(k=DADA_SETTINGS["k"], learn_k=False, num_iters=DADA_SETTINGS["num_iters"],
+                       adjust_every=DADA_SETTINGS["adjust_every"], lam=DADA_SETTINGS["lam"]),
+        depth_offset=DADA_SETTINGS["depth_offset"]),
+    scales=None,
+    licence="no weights (learning-free)",
+    protocol=_MINMAX + "; LR-consistent by construction (average-pooling the output gives "
+             "back the LR)",
+    cpu_notes="1000 diffusion iterations, each a 4-neighbour update plus the adjustment; "
+              "about 0.4-0.8 s per Middlebury frame per 250 iterations on 1 thread",
+    gpu_notes="elementwise updates: fast on CUDA",
+    description="Learning-free DADA (Metzger et al., CVPR 2023, 'RGB' variant): torch-bicubic "
+                "initial estimate, conductances g = 1 / (1 + |grad f|^2 / K^2) on "
+                "f = cat(guide, bicubic depth), K = 0.03, lambda = 0.24, N = 1000 iterations, "
+                "each followed by the LR-consistency adjustment.",
+))
