@@ -43,7 +43,7 @@ def test_middlebury_real(gdsr_root, scale):
     assert len(ds) == 30
     item = ds[0]
     guide, lr, gt, s = _check_contract(item, scale)
-    assert s.img_name == "Middlebury_01_output"
+    assert s.img_name == "Middlebury_01"  # the image id guide and depth share
     assert (s.unit, s.unit_scale, s.border, s.dataset) == ("8bit", 1.0, 0, "middlebury")
     # 427x370 -> mod-crop keeps the top-left
     raw = np.asarray(Image.open(gdsr_root / "middlebury/depth/Middlebury_01_output_depth.png"))

@@ -5,6 +5,7 @@ from .dada_protocol import DADA_DEPTH_STD_MM, DADATileDataset, MakeLRDepthDADA, 
 from .folder_pair import FolderPairGDSRDataset, LuDataset, MiddleburyDataset, RGBDDDataset
 from .ivif import IVIFDataset, PackIVIFInputs, RandomCropIVIF, RandomFlipIVIF, resolve_ivif_root
 from .nyuv2 import NYUv2Dataset
+from .pairing import find_subdir, image_id, list_by_id, match_ids
 from .paths import resolve_gdsr_root
 from .protocol import (
     SUPPORTED_SCALES,
@@ -13,17 +14,26 @@ from .protocol import (
     minmax_denormalise,
     minmax_normalise,
     mod_crop,
+    resize_bicubic_pil,
     upsample_bicubic_pil,
 )
 from .refsr import CropRefSR, MakeLRBicubicRGB, PackRefSRInputs, RefSRDataset, resolve_refsr_root
-from .transforms import MakeLRDepth, ModCrop, PackGDSRInputs, RandomCropPair, RandomFlipTranspose
+from .transforms import (
+    MakeLRDepth,
+    MakeRealLRDepth,
+    ModCrop,
+    PackGDSRInputs,
+    RandomCropPair,
+    RandomFlipTranspose,
+)
 
 __all__ = [
     "BaseGDSRDataset", "FolderPairGDSRDataset", "MiddleburyDataset", "LuDataset",
     "RGBDDDataset", "NYUv2Dataset", "default_test_pipeline", "default_train_pipeline",
     "resolve_gdsr_root", "SUPPORTED_SCALES", "check_scale", "mod_crop", "make_lr_bicubic",
-    "minmax_normalise", "minmax_denormalise", "upsample_bicubic_pil", "ModCrop",
-    "RandomCropPair", "MakeLRDepth", "RandomFlipTranspose", "PackGDSRInputs",
+    "minmax_normalise", "minmax_denormalise", "upsample_bicubic_pil", "resize_bicubic_pil",
+    "ModCrop", "RandomCropPair", "MakeLRDepth", "MakeRealLRDepth", "RandomFlipTranspose",
+    "PackGDSRInputs", "find_subdir", "image_id", "list_by_id", "match_ids",
     "DADA_DEPTH_STD_MM", "DADATileDataset", "MakeLRDepthDADA", "PackDADAInputs",
     "IVIFDataset", "RandomCropIVIF", "RandomFlipIVIF", "PackIVIFInputs", "resolve_ivif_root",
     "RefSRDataset", "CropRefSR", "MakeLRBicubicRGB", "PackRefSRInputs", "resolve_refsr_root",

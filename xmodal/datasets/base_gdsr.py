@@ -47,21 +47,45 @@ def default_train_pipeline(crop_size: int = 256) -> list[dict]:
 
 
 def read_rgb(path: str | Path) -> np.ndarray:
-    """Decode an RGB guide with Pillow (JPEG/PNG) -> uint8 (H, W, 3), RGB order."""
-    with Image.open(path) as img:
-        return np.asarray(img.convert("RGB"), dtype=np.uint8).copy()
+    """Decode an RGB guide with Pillow (JPEG/PNG) -> uint8 (H, W, 3), RGB order.
+
+    Args:
+        path: the image file.
+
+    Returns:
+        uint8 array (H, W, 3), RGB order (grey or palette images are converted).
+
+    Raises:
+        ValueError: the file cannot be read or decoded (message names the file).
+    """
+    try:
+        with Image.open(path) as img:
+            return np.asarray(img.convert("RGB"), dtype=np.uint8).copy()
+    except (OSError, SyntaxError, ValueError) as err:  # PIL's UnidentifiedImageError is OSError
+        raise ValueError(f"cannot read guide image {path}: {err}") from err
 
 
 def read_depth_png(path: str | Path) -> np.ndarray:
     """Decode an 8- or 16-bit single-channel depth PNG with Pillow -> float32 (H, W), file units.
 
+    Args:
+        path: the depth PNG.
+
+    Returns:
+        float32 array (H, W) in the file's units (8-bit levels, mm...).
+
     Raises:
-        ValueError: if the PNG is not single-channel (modes L, I;16, I).
+        ValueError: the file cannot be read or decoded, or is not single-channel
+            (modes L, I;16, I); the message names the file.
     """
-    with Image.open(path) as img:
-        if img.mode not in ("L", "I;16", "I;16B", "I"):
-            raise ValueError(f"depth PNG {path} has mode {img.mode}; expected L, I;16 or I")
-        return np.asarray(img).astype(np.float32)
+    try:
+        with Image.open(path) as img:
+            mode = img.mode
+            if mode in ("L", "I;16", "I;16B", "I"):
+                return np.asarray(img).astype(np.float32)
+    except (OSError, SyntaxError, ValueError) as err:
+        raise ValueError(f"cannot read depth image {path}: {err}") from err
+    raise ValueError(f"depth PNG {path} has mode {mode}; expected L, I;16 or I")
 
 
 class BaseGDSRDataset(BaseDataset):
@@ -132,14 +156,29 @@ class BaseGDSRDataset(BaseDataset):
         """Read one pair -> (uint8 RGB guide (H, W, 3), float32 depth (H, W), file units)."""
         raise NotImplementedError
 
+    def load_extras(self, info: dict) -> dict:
+        """Further arrays of one item (e.g. a real LR depth); none by default."""
+        return {}
+
     def prepare_data(self, idx: int) -> Any:
-        """Load pair ``idx``, add the protocol metainfo and run the pipeline."""
+        """Load pair ``idx``, add the protocol metainfo and run the pipeline.
+
+        Raises:
+            ValueError: guide and depth differ in size, or a transform refuses the
+                item (constant depth, image smaller than the scale or the crop...);
+                the message names the item's files.
+        """
         info = self.get_data_info(idx)
         guide, depth = self.load_pair(info)
+        files = ", ".join(str(v) for k, v in info.items() if k.endswith("_path"))
         if guide.shape[:2] != depth.shape:
             raise ValueError(f"{type(self).__name__}: guide {guide.shape} and depth "
-                             f"{depth.shape} of {info['img_name']} differ in size")
+                             f"{depth.shape} differ in size ({files})")
         results = dict(info, guide=guide, hr_depth=depth, scale=self.scale,
                        unit_scale=self.unit_scale, unit=self.unit, border=self.border,
-                       dataset=self.dataset_name)
-        return self.pipeline(results)
+                       dataset=self.dataset_name, **self.load_extras(info))
+        try:
+            return self.pipeline(results)
+        except ValueError as err:
+            raise ValueError(f"{type(self).__name__}: item {info['img_name']!r} ({files}): "
+                             f"{err}") from err

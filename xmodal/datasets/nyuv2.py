@@ -11,6 +11,7 @@ import numpy as np
 from xmodal.registry import DATASETS
 
 from .base_gdsr import BaseGDSRDataset, read_rgb
+from .pairing import find_subdir
 
 __all__ = ["NYUv2Dataset"]
 
@@ -30,7 +31,9 @@ class NYUv2Dataset(BaseGDSRDataset):
       480) in HDF5 order, so frame ``i`` is ``images[i].transpose(2, 1, 0)`` ->
       (480, 640, 3) uint8 RGB and ``depths[i].T`` -> (480, 640) metres.
     - ``<root>/RGB/{i}.jpg`` + ``<root>/Depth/{i}.npy`` (float32 metres), the
-      community layout read by the official D2A2/DCTNet loaders. With only some
+      community layout read by the official D2A2/DCTNet loaders and distributed
+      as DCTNet's ``RawDatasets/NYUDepthv2_Test`` (folder names in any case:
+      ``rgb/`` and ``depth/`` are found as well). With only some
       files present (e.g. the 3 test frames 1000..1002 of ``gdsr/nyuv2_samples``)
       the dataset holds the frames of the split that exist, in index order; a
       frame with only one of its two files raises.
@@ -50,8 +53,10 @@ class NYUv2Dataset(BaseGDSRDataset):
         **kwargs: passed to ``mmengine.dataset.BaseDataset``.
 
     Raises:
-        ValueError: on a wrong scale/split, or when no frame of the split exists.
-        FileNotFoundError: if the root is missing, or a frame lacks its guide or depth.
+        ValueError: on a wrong scale/split, or when no frame of the split exists; when
+            an item is loaded, an unreadable file or a constant depth (naming the file).
+        FileNotFoundError: if the root or its ``RGB``/``Depth`` folder is missing, or
+            frames lack their guide or depth (all such files are listed).
     """
 
     dataset_name = "nyuv2"
@@ -78,16 +83,21 @@ class NYUv2Dataset(BaseGDSRDataset):
         if mat.is_file():
             return [dict(img_name=str(i), index=i, mat_path=str(mat))
                     for i in self._split_indices()]
-        data_list = []
+        who = type(self).__name__
+        rgb_dir = find_subdir(root, "RGB", who, self.layout)
+        depth_dir = find_subdir(root, "Depth", who, self.layout)
+        data_list, unpaired = [], []
         for i in self._split_indices():
-            rgb, depth = root / "RGB" / f"{i}.jpg", root / "Depth" / f"{i}.npy"
+            rgb, depth = rgb_dir / f"{i}.jpg", depth_dir / f"{i}.npy"
             has_rgb, has_depth = rgb.is_file(), depth.is_file()
             if has_rgb != has_depth:
-                raise FileNotFoundError(f"NYUv2Dataset: frame {i} has only "
-                                        f"{rgb if has_rgb else depth}, not its pair")
-            if has_rgb:
+                unpaired.append(str(rgb if has_rgb else depth))
+            elif has_rgb:
                 data_list.append(dict(img_name=str(i), index=i, guide_path=str(rgb),
                                       depth_path=str(depth)))
+        if unpaired:
+            raise FileNotFoundError(f"{who}: these frames have no partner file in {root}: "
+                                    f"{', '.join(unpaired)}")
         if not data_list:
             raise ValueError(f"NYUv2Dataset: no frame of split {self.split!r} in {root}. "
                              f"Expected layout: {self.layout}")
@@ -104,7 +114,11 @@ class NYUv2Dataset(BaseGDSRDataset):
             guide = np.ascontiguousarray(self._h5["images"][i].transpose(2, 1, 0), dtype=np.uint8)
             depth = np.ascontiguousarray(self._h5["depths"][i].T, dtype=np.float32)
             return guide, depth
-        depth = np.load(info["depth_path"]).astype(np.float32, copy=False)
+        try:
+            depth = np.load(info["depth_path"]).astype(np.float32, copy=False)
+        except (OSError, ValueError) as err:
+            raise ValueError(f"NYUv2Dataset: cannot read depth {info['depth_path']}: "
+                             f"{err}") from err
         if depth.ndim != 2:
             raise ValueError(f"NYUv2Dataset: {info['depth_path']} has shape {depth.shape}, "
                              "expected (H, W)")

@@ -31,6 +31,7 @@ __all__ = [
     "minmax_normalise",
     "minmax_denormalise",
     "upsample_bicubic_pil",
+    "resize_bicubic_pil",
 ]
 
 #: Up-sampling factors the GDSR benchmarks report (x4, x8, x16).
@@ -157,6 +158,33 @@ def upsample_bicubic_pil(lr: np.ndarray, scale: int) -> np.ndarray:
     img = _to_pil_f(lr)
     hr = img.resize((w * scale, h * scale), Image.BICUBIC)
     return np.asarray(hr, dtype=np.float32).copy()
+
+
+def resize_bicubic_pil(depth: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize a float32 depth map to ``size = (h, w)`` with Pillow's bicubic (mode ``'F'``).
+
+    Used for the real LR depth of RGB-D-D's real-world branch, which comes from
+    another sensor (192x144) and is brought to the protocol's LR size
+    (H // s, W // s) as the SGNet RGB-D-D loader does
+    (``Image.open(lr).resize((w // s, h // s), Image.BICUBIC)``).
+
+    Args:
+        depth: float32 array (h0, w0), any units.
+        size: the output ``(h, w)``, positive integers.
+
+    Returns:
+        float32 array (h, w), same units.
+
+    Raises:
+        TypeError: if ``depth`` is not a float32 numpy array.
+        ValueError: if it is not 2-D or ``size`` is not two positive integers.
+    """
+    _check_depth_2d(depth, "depth")
+    if len(size) != 2:
+        raise ValueError(f"size must be (h, w), got {size!r}")
+    h, w = (_check_positive_int(v, "size") for v in size)
+    out = _to_pil_f(depth).resize((w, h), Image.BICUBIC)
+    return np.asarray(out, dtype=np.float32).copy()
 
 
 def minmax_normalise(depth: np.ndarray, dmin: float, dmax: float) -> np.ndarray:

@@ -27,9 +27,10 @@ from mmengine.structures import BaseDataElement
 
 from xmodal.registry import TRANSFORMS
 
-from .protocol import make_lr_bicubic, minmax_normalise, mod_crop
+from .protocol import make_lr_bicubic, minmax_normalise, mod_crop, resize_bicubic_pil
 
-__all__ = ["ModCrop", "RandomCropPair", "MakeLRDepth", "RandomFlipTranspose", "PackGDSRInputs"]
+__all__ = ["ModCrop", "RandomCropPair", "MakeLRDepth", "MakeRealLRDepth", "RandomFlipTranspose",
+           "PackGDSRInputs"]
 
 _META_KEYS = ("depth_min", "depth_max", "scale", "unit_scale", "unit", "border", "img_name",
               "dataset")
@@ -173,6 +174,61 @@ class MakeLRDepth:
 
     def __repr__(self) -> str:
         return "MakeLRDepth()"
+
+
+@TRANSFORMS.register_module()
+class MakeRealLRDepth:
+    """Use a real LR depth (RGB-D-D's real-world branch) instead of a bicubic one.
+
+    The real LR comes from a separate low-resolution ToF sensor (192x144 in
+    RGB-D-D, holes filled). As the SGNet RGB-D-D loader does, it is resized with
+    PIL bicubic to the protocol's LR size (H // s, W // s)
+    (:func:`~xmodal.datasets.protocol.resize_bicubic_pil`) and, with
+    ``norm='lr'``, min-max normalised with the **resized LR's** min/max (no HR
+    statistic reaches the input); the HR is normalised with the same numbers, so
+    the metric's de-normalisation gives back the HR exactly (the normalised HR
+    may leave [0, 1]). ``norm='hr'`` uses the HR min/max as the synthetic protocol.
+
+    Reads ``results['real_lr']`` (numpy (h0, w0), file units, the same as the
+    HR's), ``results['hr_depth']`` (numpy (H, W), H and W multiples of s) and
+    ``results['scale']``. Sets ``depth_min`` / ``depth_max`` (floats, file
+    units), ``gt_depth`` float32 (H, W) and ``lr_depth`` float32 (H // s, W // s).
+
+    Args:
+        norm: ``'lr'`` (default, SGNet's real-world loader) or ``'hr'``.
+
+    Returns (a call):
+        The same ``results`` dict, modified in place.
+
+    Raises:
+        ValueError: unknown ``norm``; HR size not a multiple of the scale; a
+            constant map (min == max) for the chosen normalisation.
+        KeyError: ``real_lr``, ``hr_depth`` or ``scale`` missing.
+    """
+
+    def __init__(self, norm: str = "lr") -> None:
+        if norm not in ("lr", "hr"):
+            raise ValueError(f"norm must be 'lr' or 'hr', got {norm!r}")
+        self.norm = norm
+
+    def __call__(self, results: dict) -> dict:
+        _require(results, ("real_lr", "hr_depth", "scale"), "MakeRealLRDepth")
+        hr = np.ascontiguousarray(results["hr_depth"], dtype=np.float32)
+        s = int(results["scale"])
+        if hr.shape[0] % s or hr.shape[1] % s:
+            raise ValueError(f"MakeRealLRDepth: HR size {hr.shape} is not a multiple of scale {s}; "
+                             "put ModCrop first")
+        real = np.ascontiguousarray(results["real_lr"], dtype=np.float32)
+        lr = resize_bicubic_pil(real, (hr.shape[0] // s, hr.shape[1] // s))
+        ref = lr if self.norm == "lr" else hr
+        dmin, dmax = float(ref.min()), float(ref.max())
+        results["depth_min"], results["depth_max"] = dmin, dmax
+        results["gt_depth"] = minmax_normalise(hr, dmin, dmax)
+        results["lr_depth"] = minmax_normalise(lr, dmin, dmax)
+        return results
+
+    def __repr__(self) -> str:
+        return f"MakeRealLRDepth(norm={self.norm!r})"
 
 
 @TRANSFORMS.register_module()
