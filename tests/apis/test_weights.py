@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import pickle
-
 import pytest
 import torch
+from crafted_pickles import crafted_pickles
 
 from xmodal.weights import (
     WEIGHTS_DIR,
@@ -100,30 +98,6 @@ def test_bad_weights_files(tmp_path):
     torch.save({"conv.weight": torch.zeros(1)}, tmp_path / "other.pth")
     with pytest.raises(ValueError, match="does not fit D2A2 x4"):
         build_generator("d2a2", 4, tmp_path / "other.pth")
-
-
-class _Payload:
-    """Unpickling this calls ``call(*args)``: code a weights file must never run."""
-
-    def __init__(self, call, args) -> None:
-        self.call, self.args = call, args
-
-    def __reduce__(self):
-        return self.call, self.args
-
-
-def crafted_pickles(folder, marker) -> list:
-    """Files that create ``marker`` when unpickled: raw pickles and torch.save zips."""
-    payloads = [_Payload(open, (str(marker), "w")),
-                _Payload(os.system, (f"touch {marker}",))]
-    files = []
-    for i, payload in enumerate(payloads):
-        raw = folder / f"raw{i}.pth"
-        raw.write_bytes(pickle.dumps({"state_dict": payload}, protocol=2))
-        zipped = folder / f"zip{i}.pth"
-        torch.save({"format": "xmodal-weights-v1", "state_dict": payload}, zipped)
-        files += [raw, zipped]
-    return files
 
 
 def test_crafted_pickle_runs_nothing_and_is_one_line(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from crafted_pickles import crafted_pickles
 from PIL import Image
 
 from xmodal.tools.cli import main as xmodal_main
@@ -137,3 +138,92 @@ def test_subprocess_error_has_no_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == [
         f"xmodal upsample: error: rgb: file not found: {tmp_path / 'x.jpg'}"]
+
+
+def _no_compute(monkeypatch):
+    """Fail the test if the network is reached (arguments must be checked before)."""
+    import xmodal.apis.files as files
+
+    def boom(*args, **kwargs):
+        raise AssertionError("compute started before the arguments were checked")
+
+    monkeypatch.setattr(files, "upsample", boom)
+
+
+@pytest.mark.parametrize("case", ["colormap", "out_is_file", "tile", "overlap", "weights",
+                                  "no_overwrite"])
+def test_arguments_checked_before_any_compute(tmp_path, capsys, monkeypatch, case):
+    rgb, depth, _ = _write_pair(tmp_path / "in")
+    out = tmp_path / "o"
+    extra, expect = {
+        "colormap": (["--colormap", "nope"], "unknown matplotlib colormap 'nope'"),
+        "out_is_file": ([], "is a file, not a folder"),
+        "tile": (["--tile", "0"], "tile must be a positive number"),
+        "overlap": (["--tile", "32", "--overlap", "32"], "overlap (32) must be smaller"),
+        "weights": (["--weights", str(tmp_path / "none.pth")], "weights: file not found"),
+        "no_overwrite": (["--no-overwrite"], "--no-overwrite: 1 output(s) exist"),
+    }[case]
+    if case == "out_is_file":
+        out.write_text("a file")
+    if case == "no_overwrite":
+        out.mkdir()
+        (out / "a_LR_sr_color.png").write_bytes(b"keep")
+    _no_compute(monkeypatch)
+    msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), "--out", str(out),
+                              "--model", "bicubic", "--quiet", *extra])
+    assert expect in msg
+    if case == "no_overwrite":
+        assert (out / "a_LR_sr_color.png").read_bytes() == b"keep"
+
+
+def test_one_pixel_lr_is_refused_and_nothing_written(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.fromarray(np.full((4, 4, 3), 90, np.uint8)).save(folder / "t_RGB.png")
+    Image.fromarray(np.full((1, 1), 1500, np.uint16)).save(folder / "t_LR.png")
+    msg = _run_error(capsys, ["--rgb", str(folder / "t_RGB.png"), "--depth",
+                              str(folder / "t_LR.png"), "--out", str(tmp_path / "o"),
+                              "--model", "d2a2", "--quiet"])
+    assert "too small" in msg and "t_LR.png" in msg
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
+
+
+def test_guide_smaller_than_depth_is_refused_with_resize_guide(tmp_path, capsys):
+    rgb, depth, _ = _write_pair(tmp_path / "in", lr=(24, 32), scale=1)
+    Image.open(rgb).resize((16, 12)).save(rgb)
+    msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), "--out",
+                              str(tmp_path / "o"), "--model", "bicubic", "--resize-guide"])
+    assert "smaller than the depth" in msg
+    assert not (tmp_path / "o").exists()
+
+
+def test_negative_npy_depth_is_refused(tmp_path, capsys):
+    rgb, depth, _ = _write_pair(tmp_path / "in", fmt="npy")
+    np.save(depth, -np.load(depth))
+    msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), "--out",
+                              str(tmp_path / "o"), "--model", "bicubic"])
+    assert "negative values" in msg
+
+
+def test_crafted_pickle_as_weights_runs_nothing(tmp_path, capsys):
+    rgb, depth, _ = _write_pair(tmp_path / "in")
+    marker = tmp_path / "pwned"
+    for path in crafted_pickles(tmp_path, marker):
+        msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), "--out",
+                                  str(tmp_path / "o"), "--model", "d2a2", "--weights",
+                                  str(path), "--quiet"])
+        assert f"weights: refused {path}" in msg
+    assert not marker.exists()
+
+
+def test_dada_by_name_and_outputs_replaced_whole(tmp_path):
+    rgb, depth, _ = _write_pair(tmp_path / "in")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "a_LR_sr.png").write_bytes(b"stale")
+    assert main(["--rgb", str(rgb), "--depth", str(depth), "--out", str(out), "--model",
+                 "dada", "--no-color", "--quiet"]) == 0
+    sr = np.asarray(Image.open(out / "a_LR_sr.png")).astype(np.float32)
+    lr = np.asarray(Image.open(depth)).astype(np.float32)
+    assert sr.shape == (48, 64) and abs(sr.reshape(12, 4, 16, 4).mean((1, 3)) - lr).max() < 1
+    assert sorted(p.name for p in out.iterdir()) == ["a_LR_sr.png"]  # no temporary left

@@ -1,0 +1,68 @@
+"""File-level helpers of ``xmodal upsample`` (xmodal.apis.files): pairing by stem, outputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from xmodal.apis.files import check_out_dir, output_paths, pair_inputs, pair_key_tag
+
+
+def _touch(folder, *names):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes(b"")
+    return folder
+
+
+@pytest.mark.parametrize(("stems", "tag"), [
+    (["0001_RGB", "0002_RGB"], "_RGB"), (["a1_RGB", "b1_RGB"], "_RGB"), (["11", "21"], ""),
+    (["2020_LR_fill_depth"], "_LR_fill_depth"), (["a", "b"], ""), (["x-depth", "y-depth"],
+                                                                   "-depth"),
+])
+def test_pair_key_tag(stems, tag):
+    assert pair_key_tag(stems) == tag
+
+
+def test_folders_pair_by_stem_after_their_tags(tmp_path):
+    rgb = _touch(tmp_path / "rgb", "2_RGB.jpg", "10_RGB.jpg", "1_RGB.jpg")
+    depth = _touch(tmp_path / "d", "10_LR.png", "1_LR.png", "2_LR.png")
+    gt = _touch(tmp_path / "gt", "1_HR_gt.png", "2_HR_gt.png", "10_HR_gt.png")
+    pairs = pair_inputs(rgb, depth, gt)
+    assert [(r.name, d.name, g.name) for r, d, g in pairs] == [
+        ("10_RGB.jpg", "10_LR.png", "10_HR_gt.png"), ("1_RGB.jpg", "1_LR.png", "1_HR_gt.png"),
+        ("2_RGB.jpg", "2_LR.png", "2_HR_gt.png")]
+
+
+def test_stems_that_sort_alike_but_differ_are_refused(tmp_path):
+    rgb = _touch(tmp_path / "rgb", "1.png", "2.png", "10.png")
+    depth = _touch(tmp_path / "d", "01.png", "02.png", "10.png")
+    with pytest.raises(ValueError, match=r"only in rgb: 1\.png, 2\.png; only in depth: "
+                                         r"01\.png, 02\.png"):
+        pair_inputs(rgb, depth)
+
+
+def test_ambiguous_stems_are_listed(tmp_path):
+    rgb = _touch(tmp_path / "rgb", "a.png", "b.png")
+    depth = _touch(tmp_path / "d", "a.png", "a.npy", "b.png")
+    with pytest.raises(ValueError, match=r"depth: ambiguous .*: a\.npy \+ a\.png"):
+        pair_inputs(rgb, depth)
+
+
+def test_single_files_and_mixtures(tmp_path):
+    _touch(tmp_path, "x.png", "y.npy")
+    assert pair_inputs(tmp_path / "x.png", tmp_path / "y.npy") == [
+        (tmp_path / "x.png", tmp_path / "y.npy", None)]
+    with pytest.raises(ValueError, match="all files or all folders"):
+        pair_inputs(tmp_path / "x.png", tmp_path)
+    with pytest.raises(ValueError, match="unsupported file type '.npy'"):
+        pair_inputs(tmp_path / "y.npy", tmp_path / "y.npy")
+
+
+def test_output_paths_and_out_dir(tmp_path):
+    assert [p.name for p in output_paths("in/a.npy", tmp_path, "turbo", True)] == [
+        "a_sr.npy", "a_sr_color.png", "a_lr_color.png", "a_error.png"]
+    assert [p.name for p in output_paths("in/b.tif", tmp_path)] == ["b_sr.png"]
+    check_out_dir(tmp_path / "new" / "deeper")  # created later: fine
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        check_out_dir(tmp_path / "f" / "sub")

@@ -1,0 +1,99 @@
+"""GDSRInferencer: its three steps, its own model copy, and the last check before writing."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from xmodal.apis import GDSRInferencer, upsample
+
+
+def test_a_user_module_is_never_changed(pair, d2a2_tiny):
+    rgb, depth = pair
+    ref_net = copy.deepcopy(d2a2_tiny).eval()
+    net = d2a2_tiny.train()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    convs = [type(m) for m in net.modules()]
+    out = upsample(rgb, depth, model=net, device="cpu")
+    assert net.training and all(m.training for m in net.modules())
+    assert [type(m) for m in net.modules()] == convs  # no NNPACK conversion
+    for k, v in net.state_dict().items():
+        assert torch.equal(v, before[k]) and v.is_contiguous(), k
+    ref = upsample(rgb, depth, model=ref_net, device="cpu")
+    np.testing.assert_allclose(out, ref, rtol=1e-5)  # the copy ran in eval mode
+
+
+def test_the_three_steps(pair, bicubic_torch):
+    rgb, depth = pair
+    infer = GDSRInferencer(bicubic_torch, device="cpu")
+    batch = infer.preprocess(rgb, depth)
+    assert batch.scale == 4 and tuple(batch.lr.shape) == (1, 1, 16, 20)
+    assert float(batch.lr.min()) == 0.0 and float(batch.lr.max()) == 1.0
+    pred = infer.forward(batch)
+    out, info = infer.postprocess(pred, batch, return_info=True)
+    np.testing.assert_allclose(out, upsample(rgb, depth, model=bicubic_torch), rtol=1e-6)
+    assert info["model"] == "module" and not info["padded"]
+    assert infer.network(4) is infer.network(4) and infer.network(4) is not bicubic_torch
+
+
+class _Constant(nn.Module):
+    def forward(self, lr, guide):
+        return torch.zeros(lr.shape[0], 1, *guide.shape[-2:])
+
+
+class _NaN(nn.Module):
+    def forward(self, lr, guide):
+        out = torch.zeros(lr.shape[0], 1, *guide.shape[-2:]) + lr.mean()
+        out[..., 3, 5] = float("nan")
+        return out
+
+
+def test_nan_or_constant_outputs_are_refused(pair):
+    rgb, depth = pair
+    with pytest.raises(RuntimeError, match="1 NaN/inf pixels where the LR depth is valid"):
+        upsample(rgb, depth, model=_NaN(), scale=4)
+    with pytest.raises(RuntimeError, match="constant output .* non-constant LR depth"):
+        upsample(rgb, depth, model=_Constant(), scale=4)
+    flat = np.full_like(depth, 1200.0)  # a constant input may give a constant output
+    assert np.all(upsample(rgb, flat, model=_Constant(), scale=4) == 1200.0)
+
+
+def test_one_lr_pixel_is_too_small_for_d2a2(d2a2_tiny):
+    rgb = np.full((4, 4, 3), 128, np.uint8)
+    with pytest.raises(ValueError, match=r"cannot run on an LR depth of 1x1.*H \* W > 1"):
+        upsample(rgb, np.full((1, 1), 1500.0, np.float32), model=d2a2_tiny, device="cpu")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(h=st.integers(1, 4), w=st.integers(1, 4), seed=st.integers(0, 3))
+def test_tiny_inputs_give_a_clear_error_or_a_finite_output(d2a2_tiny, h, w, seed):
+    rng = np.random.default_rng(seed)
+    rgb = rng.integers(0, 256, (4 * h, 4 * w, 3), dtype=np.uint8)
+    depth = rng.uniform(500, 900, (h, w)).astype(np.float32)
+    try:
+        out = upsample(rgb, depth, model=d2a2_tiny, device="cpu")
+    except ValueError as err:
+        assert "too small" in str(err) and h * w == 1
+    else:
+        assert out.shape == (4 * h, 4 * w) and np.isfinite(out).all()
+
+
+def test_constructor_checks():
+    with pytest.raises(TypeError, match="model must be a model name, None or an nn.Module"):
+        GDSRInferencer(model=3)
+    with pytest.raises(ValueError, match="model must be one of"):
+        GDSRInferencer(model="dkn")
+
+
+def test_dada_is_lr_consistent(pair):
+    rgb, depth = pair
+    out, info = upsample(rgb, depth, model="dada", device="cpu", return_info=True)
+    pooled = out.reshape(16, 4, 20, 4).mean(axis=(1, 3))
+    np.testing.assert_allclose(pooled, depth, rtol=1e-4)
+    assert info["model"] == "dada"
