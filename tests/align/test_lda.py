@@ -88,3 +88,23 @@ def test_alias_registry_and_errors():
         lda(torch.randn(1, 4, 3, 3), torch.randn(1, 5, 3, 3))
     with pytest.raises(TypeError, match="target must be a torch.Tensor"):
         lda(None, torch.randn(1, 4, 3, 3))
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True])
+def test_channels_must_be_a_positive_integer(bad):
+    with pytest.raises(ValueError, match="channels must be a positive integer"):
+        LDA(channels=bad)
+    with pytest.raises(ValueError, match="hidden_channels must be a positive integer"):
+        LDA(channels=4, hidden_channels=bad)
+
+
+@pytest.mark.parametrize(("target_hw", "guide_hw", "name"), [
+    ((1, 1), (4, 4), "target"), ((4, 4), (1, 1), "guide"), ((0, 5), (4, 4), "target"),
+    ((4, 4), (3, 0), "guide"),
+])
+def test_one_pixel_or_empty_maps_are_a_clear_error(target_hw, guide_hw, name):
+    lda = LDA(channels=4, hidden_channels=4)
+    with pytest.raises(ValueError, match=rf"{name} must have H \* W > 1 pixels"):
+        lda(torch.randn(1, 4, *target_hw), torch.randn(1, 4, *guide_hw))
+    with pytest.raises(ValueError, match=r"x must have H \* W > 1"):
+        instance_mean_std(torch.randn(2, 3, 1, 1))
