@@ -29,6 +29,7 @@ from _common import format_table, print_banner  # noqa: E402
 
 import xmodal.models.ivif  # noqa: E402,F401
 from xmodal.datasets.ivif import IVIFDataset  # noqa: E402
+from xmodal.engine.checkpoint import CheckpointError, load_checkpoint  # noqa: E402
 from xmodal.evaluation.fusion_metrics import FUSION_METRICS, fusion_metrics  # noqa: E402
 from xmodal.models.ivif import fuse_average, fuse_max_abs, rgb_to_luma  # noqa: E402
 from xmodal.registry import MODELS  # noqa: E402
@@ -52,7 +53,10 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     model = MODELS.build(cfg.model).eval()
     if args.checkpoint:
-        state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+        try:
+            state = load_checkpoint(args.checkpoint)
+        except (FileNotFoundError, CheckpointError) as err:
+            raise SystemExit(f"error: {err}") from None
         model.load_state_dict(state.get("state_dict", state))
     ds = IVIFDataset(data_root=args.data_root, test_mode=True)
     n = len(ds) if args.limit is None else min(args.limit, len(ds))

@@ -3,15 +3,12 @@
 Sub-packages: :mod:`xmodal.align` (LDA, DGA, DDA), :mod:`xmodal.fuse`
 (GatedConv, PixelAttentionFusion, MFA), :mod:`xmodal.ops` (modulated
 deformable convolution dispatch), :mod:`xmodal.models` (D2A2 and the mmengine
-training wrappers), :mod:`xmodal.datasets`, :mod:`xmodal.evaluation`.
+training wrappers), :mod:`xmodal.datasets`, :mod:`xmodal.evaluation`,
+:mod:`xmodal.engine` (the Runner of the recipes and the safe checkpoint loader).
 
-Importing xmodal allow-lists the few mmengine/numpy classes that mmengine's
-training checkpoints hold, so ``--resume`` and ``load_from`` work on torch >= 2.6
-with ``weights_only=True`` kept (see :mod:`xmodal.engine.checkpoint_compat`).
+Importing xmodal (or any sub-package) changes no global state of torch or
+mmengine: checkpoints are read through :func:`xmodal.engine.load_checkpoint`,
+whose allow-list applies only inside that call.
 """
 
-from .engine import allow_mmengine_checkpoint_globals
-
 __version__ = "0.1.0"
-
-allow_mmengine_checkpoint_globals()

@@ -50,17 +50,19 @@ METRICS = Registry(
     locations=["xmodal.evaluation"],
 )
 
-# Plain children of the remaining mmengine roots, so that a config with
+# Children of the remaining mmengine roots, so that a config with
 # default_scope='xmodal' finds mmengine's loops, hooks, samplers, optimisers...
 # through the xmodal scope (without mmengine's "failed to search registry" warnings).
-RUNNERS = Registry("runner", parent=_mm.RUNNERS, scope="xmodal")
+# xmodal.engine adds XmodalRunner, PortableCheckpointHook and AutocastOptimWrapper.
+RUNNERS = Registry("runner", parent=_mm.RUNNERS, scope="xmodal", locations=["xmodal.engine"])
 RUNNER_CONSTRUCTORS = Registry(
     "runner constructor", parent=_mm.RUNNER_CONSTRUCTORS, scope="xmodal")
 LOOPS = Registry("loop", parent=_mm.LOOPS, scope="xmodal")
-HOOKS = Registry("hook", parent=_mm.HOOKS, scope="xmodal")
+HOOKS = Registry("hook", parent=_mm.HOOKS, scope="xmodal", locations=["xmodal.engine"])
 LOG_PROCESSORS = Registry("log_processor", parent=_mm.LOG_PROCESSORS, scope="xmodal")
 OPTIMIZERS = Registry("optimizer", parent=_mm.OPTIMIZERS, scope="xmodal")
-OPTIM_WRAPPERS = Registry("optim_wrapper", parent=_mm.OPTIM_WRAPPERS, scope="xmodal")
+OPTIM_WRAPPERS = Registry(
+    "optim_wrapper", parent=_mm.OPTIM_WRAPPERS, scope="xmodal", locations=["xmodal.engine"])
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     "optimizer wrapper constructor", parent=_mm.OPTIM_WRAPPER_CONSTRUCTORS, scope="xmodal")
 PARAM_SCHEDULERS = Registry("parameter scheduler", parent=_mm.PARAM_SCHEDULERS, scope="xmodal")

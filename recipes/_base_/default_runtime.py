@@ -1,13 +1,21 @@
 # Runtime shared by every xmodal recipe (mmengine Runner settings).
 default_scope = 'xmodal'
 custom_imports = dict(
-    imports=['xmodal', 'xmodal.models', 'xmodal.datasets', 'xmodal.evaluation'],
+    imports=['xmodal', 'xmodal.engine', 'xmodal.models', 'xmodal.datasets', 'xmodal.evaluation'],
     allow_failed_imports=False)
+# XmodalRunner: weights-only checkpoint loading, gloo on CPU (xmodal.engine.runner)
+runner_type = 'XmodalRunner'
 
+# backend 'auto': NCCL with CUDA, gloo without (torchrun --launcher pytorch on CPU)
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'))
+    dist_cfg=dict(backend='auto'))
+# Distributed switches (docs/distributed.md), off by default:
+#   sync_bn = 'torch'                                   # GatedConv BatchNorms (CUDA only)
+#   optim_wrapper = dict(accumulative_counts=2)         # gradient accumulation
+#   optim_wrapper = dict(type='AmpOptimWrapper')        # fp16 on CUDA ('--amp')
+#   optim_wrapper = dict(type='AutocastOptimWrapper')   # bf16 on CPU or CUDA
 randomness = dict(seed=0, deterministic=False)
 
 default_hooks = dict(

@@ -1,5 +1,29 @@
-"""Runtime glue between xmodal and mmengine (checkpoint compatibility)."""
+"""Training-side glue between xmodal and mmengine.
 
-from .checkpoint_compat import MMENGINE_CHECKPOINT_GLOBALS, allow_mmengine_checkpoint_globals
+- :func:`load_checkpoint`: the one way xmodal reads checkpoints
+  (``weights_only=True``, allow-list applied during the call only).
+- :class:`XmodalRunner`: the Runner of every recipe (safe resume / load_from,
+  portable checkpoints, gloo on CPU, global batch logged).
+- :class:`AutocastOptimWrapper`: bfloat16 mixed precision on CPU.
 
-__all__ = ["allow_mmengine_checkpoint_globals", "MMENGINE_CHECKPOINT_GLOBALS"]
+Importing this package registers those classes in xmodal's registries and
+changes nothing in torch or mmengine.
+"""
+
+from .checkpoint import (
+    CheckpointError,
+    checkpoint_safe_globals,
+    from_portable,
+    load_checkpoint,
+    to_portable,
+)
+from .dist import init_cpu_process_group, resolve_backend
+from .hooks import PortableCheckpointHook
+from .optim import AutocastOptimWrapper
+from .runner import XmodalRunner, build_runner, global_batch_size
+
+__all__ = [
+    "CheckpointError", "checkpoint_safe_globals", "load_checkpoint", "to_portable",
+    "from_portable", "init_cpu_process_group", "resolve_backend", "PortableCheckpointHook",
+    "AutocastOptimWrapper", "XmodalRunner", "build_runner", "global_batch_size",
+]

@@ -3,6 +3,9 @@
 Also what ``mim test xmodal CONFIG --checkpoint CKPT`` runs. A checkpoint is
 needed for trained networks; parameter-free baselines (``bicubic_*`` recipes)
 run without one (``--checkpoint none`` under ``mim test``, which insists on one).
+With ``torchrun --nproc-per-node N -m xmodal.tools.test ... --launcher pytorch``
+the test set is split over the processes and the metrics gathered (same numbers).
+A missing, corrupt or unsafe checkpoint ends with one ``error:`` line naming it.
 """
 
 from __future__ import annotations
@@ -12,9 +15,8 @@ import os.path as osp
 import sys
 
 from mmengine.config import DictAction
-from mmengine.runner import Runner
 
-import xmodal  # noqa: F401  (registers the checkpoint allow-list)
+from xmodal.engine import CheckpointError, build_runner
 from xmodal.tools._config import load_config
 
 __all__ = ["parse_args", "main"]
@@ -40,6 +42,10 @@ def main(argv: list[str] | None = None) -> dict:
     """Entry point: build the Runner, load the checkpoint, run the test loop.
 
     Returns the metrics dict.
+
+    Raises:
+        SystemExit: missing config or checkpoint, unreadable checkpoint or data
+            (one ``error:`` line).
     """
     args = parse_args(argv)
     cfg = load_config(args)
@@ -50,8 +56,10 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit(f"error: checkpoint not found: {checkpoint}")
     cfg.load_from = checkpoint
     cfg.resume = False
-    runner = Runner.from_cfg(cfg)
-    return runner.test()
+    try:
+        return build_runner(cfg).test()
+    except (FileNotFoundError, NotADirectoryError, CheckpointError) as err:
+        raise SystemExit(f"error: {err}") from None
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ train_pipeline = [
     dict(type='RandomFlipIVIF'),
     dict(type='PackIVIFInputs'),
 ]
+# Global batch: 8 samples per update (batch_size is per process). With N GPUs set
+# train_dataloader.batch_size=8/N, or optim_wrapper.accumulative_counts to keep 8
+# on fewer; auto_scale_lr.enable=True scales the lr linearly instead.
+auto_scale_lr = dict(enable=False, base_batch_size=8)
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,

@@ -2,6 +2,10 @@
 # RMSE in cm with a 6-pixel border crop. data_root=None resolves gdsr/nyuv2 (then
 # gdsr/nyuv2_samples) under $XMODAL_DATA, ../shared/data or the embedded sample.
 scale = 4
+# Global batch: 4 samples per update (batch_size is per process). With N GPUs set
+# train_dataloader.batch_size=4/N, or optim_wrapper.accumulative_counts to keep 4
+# on fewer; auto_scale_lr.enable=True scales the lr linearly instead.
+auto_scale_lr = dict(enable=False, base_batch_size=4)
 train_dataloader = dict(
     batch_size=4,
     num_workers=2,

@@ -9,6 +9,10 @@ train_pipeline = [
     dict(type='RandomFlipTranspose'),
     dict(type='PackGDSRInputs'),
 ]
+# Global batch: 4 samples per update (batch_size is per process). With N GPUs set
+# train_dataloader.batch_size=4/N, or optim_wrapper.accumulative_counts to keep 4
+# on fewer; auto_scale_lr.enable=True scales the lr linearly instead.
+auto_scale_lr = dict(enable=False, base_batch_size=4)
 train_dataloader = dict(
     batch_size=4,
     num_workers=2,

@@ -4,6 +4,9 @@
 writes ``OUT/sr.png`` (RefSRNet) and ``OUT/bicubic.png`` (torch bicubic) for
 ``refsr/ttsr_demo/lr/0.png`` (125x88 HxW, no ground truth) with ``ref/0.png``
 cropped at the top-left to multiples of the scale (500x370 -> 500x368 at x4).
+``CKPT`` (an mmengine checkpoint or a state dict) is read with
+:func:`xmodal.engine.load_checkpoint` (``weights_only=True``); a missing,
+corrupt or unsafe file ends with one ``error:`` line naming it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from mmengine.config import Config
 from PIL import Image
 
 from ...datasets.refsr import resolve_refsr_root
+from ...engine.checkpoint import CheckpointError, load_checkpoint
 from ...registry import MODELS
 
 __all__ = ["main"]
@@ -34,6 +38,14 @@ def _save(x: torch.Tensor, path: Path) -> None:
     Image.fromarray(arr).save(path)
 
 
+def _state_dict(path: str) -> dict:
+    try:
+        state = load_checkpoint(path)
+    except (FileNotFoundError, CheckpointError) as err:
+        raise SystemExit(f"error: {err}") from None
+    return state.get("state_dict", state)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point (see the module docstring)."""
     p = argparse.ArgumentParser(description="RefSR demo on the TTSR pair")
@@ -47,8 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     cfg = Config.fromfile(args.config)
     model = MODELS.build(cfg.model).eval()
     if args.checkpoint:
-        state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
-        model.load_state_dict(state.get("state_dict", state))
+        model.load_state_dict(_state_dict(args.checkpoint))
     root = Path(args.data_root) if args.data_root else resolve_refsr_root()
     lr, ref = _load(root / "lr" / "0.png"), _load(root / "ref" / "0.png")
     s = model.generator.scale

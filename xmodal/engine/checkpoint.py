@@ -1,0 +1,163 @@
+"""Safe reading and portable writing of mmengine training checkpoints.
+
+Every checkpoint xmodal reads goes through :func:`load_checkpoint`: a
+``torch.load(..., weights_only=True)`` whose small allow-list
+(:func:`checkpoint_safe_globals`) is applied with
+:func:`torch.serialization.safe_globals` for that one call only, so importing
+xmodal widens nothing in torch. A pickle that would run code is refused with
+a one-line :class:`CheckpointError` naming the file.
+
+mmengine 0.10.7 pickles its message hub's ``HistoryBuffer`` objects with their
+statistics methods, which a weights-only load cannot accept (they unpickle
+through ``builtins.getattr``; mmengine issue #1655). xmodal's Runner therefore
+writes them as plain tensors (:func:`to_portable`) and rebuilds them on load
+(:func:`from_portable`): its checkpoints load with a plain
+``torch.load(path, weights_only=True)`` in any program, and a plain mmengine
+Runner resumes them too (it skips the portable buffers with a warning).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = ["CheckpointError", "checkpoint_safe_globals", "load_checkpoint", "to_portable",
+           "from_portable"]
+
+_BUFFER_TAG = "xmodal.history_buffer"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be read safely: corrupt, truncated or holding code."""
+
+
+def checkpoint_safe_globals() -> list:
+    """The non-tensor classes a weights-only load of an mmengine checkpoint may build.
+
+    ``HistoryBuffer`` (checkpoints written by earlier xmodal versions), numpy
+    arrays, dtypes and scalars (logged values). No callable that could run
+    code: a ``HistoryBuffer`` restores only its logged arrays and maximal
+    length (``__setstate__``).
+
+    Returns:
+        The allow-list, applied only inside :func:`load_checkpoint`.
+    """
+    from mmengine.logging.history_buffer import HistoryBuffer
+
+    multiarray = getattr(np, "_core", None) or np.core
+    return [HistoryBuffer, np.ndarray, np.dtype, multiarray.multiarray._reconstruct,
+            multiarray.multiarray.scalar, *_numpy_dtype_classes()]
+
+
+def _numpy_dtype_classes() -> list:
+    # numpy >= 1.25 may pickle a dtype as an instance of its class (np.dtypes.Float64DType)
+    dtypes = getattr(np, "dtypes", None)
+    return [getattr(dtypes, n) for n in dir(dtypes) if n.endswith("DType")] if dtypes else []
+
+
+def _reason(err: BaseException) -> str:
+    text = str(err).strip()
+    found = re.search(r"Unsupported global: GLOBAL (\S+)", text)
+    if isinstance(err, pickle.UnpicklingError) and found:
+        return (f"it holds a Python object outside the weights-only allow-list ({found.group(1)}); "
+                "refused without running it")
+    first = text.splitlines()[0] if text else type(err).__name__
+    return f"{type(err).__name__}: {first}"
+
+
+def load_checkpoint(path: str | os.PathLike, map_location: Any = "cpu") -> Any:
+    """Read a checkpoint or weights file with ``weights_only=True`` and the allow-list.
+
+    The allow-list (:func:`checkpoint_safe_globals`) is in force during this
+    call only. Message-hub buffers written by :func:`to_portable` are returned
+    as they are; :func:`from_portable` turns them back into ``HistoryBuffer``.
+
+    Args:
+        path: local file (``.pth``) written by ``torch.save``.
+        map_location: as :func:`torch.load` (default ``'cpu'``).
+
+    Returns:
+        The unpickled object (for mmengine checkpoints a dict with ``meta``,
+        ``state_dict``, ``message_hub``, ``optimizer``...).
+
+    Raises:
+        FileNotFoundError: ``path`` is not an existing file.
+        CheckpointError: the file is truncated or corrupt, or would need a
+            Python object outside the allow-list (a crafted pickle is refused
+            before anything in it runs). The message is one line naming the file.
+    """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    try:
+        with torch.serialization.safe_globals(checkpoint_safe_globals()):
+            return torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as err:  # torch raises many types for a bad file
+        raise CheckpointError(f"cannot load checkpoint {path}: {_reason(err)}") from None
+
+
+def _map_history_buffers(checkpoint: Any, fn: Callable[[Any], Any]) -> Any:
+    hub = checkpoint.get("message_hub") if isinstance(checkpoint, dict) else None
+    if isinstance(hub, dict) and isinstance(hub.get("log_scalars"), dict):
+        scalars = hub["log_scalars"]
+        for key in list(scalars):
+            scalars[key] = fn(scalars[key])
+        info = hub.get("runtime_info")
+        if isinstance(info, dict):
+            for key, value in list(info.items()):
+                if isinstance(value, np.generic):
+                    info[key] = value.item()
+    return checkpoint
+
+
+def _buffer_to_portable(value: Any) -> Any:
+    from mmengine.logging.history_buffer import HistoryBuffer
+
+    if not isinstance(value, HistoryBuffer):
+        return value
+    log, count = value.data
+    return {_BUFFER_TAG: True, "log_history": torch.from_numpy(np.asarray(log, np.float64)),
+            "count_history": torch.from_numpy(np.asarray(count, np.int64)),
+            "max_length": int(value.max_length)}
+
+
+def _buffer_from_portable(value: Any) -> Any:
+    from mmengine.logging.history_buffer import HistoryBuffer
+
+    if not (isinstance(value, dict) and value.get(_BUFFER_TAG)):
+        return value
+    return HistoryBuffer(value["log_history"].numpy(), value["count_history"].numpy(),
+                         value["max_length"])
+
+
+def to_portable(checkpoint: dict) -> dict:
+    """Rewrite, in place, the message hub of a checkpoint dict into tensors and Python scalars.
+
+    Each ``HistoryBuffer`` becomes ``{'xmodal.history_buffer': True,
+    'log_history': float64 Tensor (N,), 'count_history': int64 Tensor (N,),
+    'max_length': int}``; numpy scalars of the runtime info become Python numbers.
+
+    Args:
+        checkpoint: the dict mmengine's Runner is about to save.
+
+    Returns:
+        The same dict.
+    """
+    return _map_history_buffers(checkpoint, _buffer_to_portable)
+
+
+def from_portable(checkpoint: dict) -> dict:
+    """Inverse of :func:`to_portable`, in place: portable buffers become ``HistoryBuffer`` again.
+
+    Args:
+        checkpoint: a loaded checkpoint dict (other layouts pass through).
+
+    Returns:
+        The same dict.
+    """
+    return _map_history_buffers(checkpoint, _buffer_from_portable)
