@@ -8,6 +8,7 @@ from dsrdiff_tiny import batch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
+from xmodal.engine import load_checkpoint
 from xmodal.registry import MODELS
 from xmodal.tools import train as train_tool
 
@@ -73,8 +74,8 @@ def test_stage1_then_stage2_train_on_real_frames(tmp_path):
     train_tool.main([str(recipes / "dsrdiff_stage2_rgbdd_x4.py"), "--work-dir", str(wd2),
                      "--cfg-options", f"load_from={ckpt1}", "train_cfg.val_interval=1",
                      *opts, *grn_opts])
-    s1 = torch.load(ckpt1, map_location="cpu", weights_only=False)["state_dict"]
-    s2 = torch.load(wd2 / "iter_1.pth", map_location="cpu", weights_only=False)["state_dict"]
+    s1 = load_checkpoint(ckpt1)["state_dict"]
+    s2 = load_checkpoint(wd2 / "iter_1.pth")["state_dict"]
     loaded = [k for k in s1 if k.startswith(("ggn.", "generator.dsrn."))]
     assert loaded and all(torch.equal(s1[k], s2[k]) for k in loaded)  # loaded and frozen
     assert any(k.startswith("generator.grn.") for k in s2)

@@ -1,0 +1,118 @@
+"""Every training-side entry point that takes a checkpoint refuses a crafted pickle unexecuted.
+
+The crafted file creates ``marker`` when unpickled (it does so with
+``weights_only=False``, checked first). Each entry point must stop with one
+``error:`` line naming the file, and the marker must not exist. The same
+entry points name a truncated checkpoint and a missing ``--resume`` file or
+data root in one line; ``--resume`` without a checkpoint refuses to start
+from scratch unless ``--resume auto``.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from xmodal.models.refsr import demo
+from xmodal.tools import test as test_tool
+from xmodal.tools import train as train_tool
+
+ROOT = Path(__file__).resolve().parents[2]
+RECIPE = ROOT / "recipes" / "d2a2_sample_x4.py"
+TINY = [
+    "model.generator.channels=8", "model.generator.num_resblocks=1",
+    "model.generator.align.geometric_align.deform_groups=2",
+    "train_dataloader.batch_size=1", "train_dataloader.dataset.pipeline.0.size=32",
+    "val_dataloader.dataset.indices=1", "test_dataloader.dataset.indices=1",
+    "train_cfg.max_iters=1", "train_cfg.val_interval=1",
+]
+
+
+class _Crafted:
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (exec, (f"open({self.marker!r}, 'w').close()",))
+
+
+@pytest.fixture
+def crafted(tmp_path):
+    marker, path = tmp_path / "pwned", tmp_path / "crafted.pth"
+    torch.save({"state_dict": {}, "meta": {}, "x": _Crafted(marker)}, path)
+    torch.load(path, weights_only=False)
+    assert marker.exists(), "the crafted file should run code when trusted"
+    marker.unlink()
+    return path, marker
+
+
+def _bench_ivif(ckpt):
+    argv = sys.argv
+    sys.argv = ["bench_ivif.py", "--checkpoint", str(ckpt), "--limit", "1"]
+    try:
+        runpy.run_path(str(ROOT / "benchmarks" / "bench_ivif.py"), run_name="__main__")
+    finally:
+        sys.argv = argv
+
+
+ENTRY_POINTS = {
+    "train --resume": lambda ck, wd: train_tool.main(
+        [str(RECIPE), "--work-dir", str(wd), "--resume", str(ck), "--cfg-options", *TINY]),
+    "train load_from": lambda ck, wd: train_tool.main(
+        [str(RECIPE), "--work-dir", str(wd), "--cfg-options", f"load_from={ck}", *TINY]),
+    "test --checkpoint": lambda ck, wd: test_tool.main(
+        [str(RECIPE), "--checkpoint", str(ck), "--work-dir", str(wd), "--cfg-options", *TINY]),
+    "refsr demo": lambda ck, wd: demo.main(
+        [str(ROOT / "recipes" / "refsr_dcsr_x4.py"), str(ck), "--out-dir", str(wd)]),
+    "bench_ivif --checkpoint": lambda ck, wd: _bench_ivif(ck),
+}
+
+
+def _one_line_error(run, ckpt, work_dir) -> str:
+    with pytest.raises(SystemExit) as exc:
+        run(ckpt, work_dir)
+    msg = str(exc.value.code)
+    assert msg.startswith("error:") and "\n" not in msg and str(ckpt) in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize("entry", list(ENTRY_POINTS))
+def test_crafted_pickle_is_refused(entry, crafted, tmp_path):
+    path, marker = crafted
+    msg = _one_line_error(ENTRY_POINTS[entry], path, tmp_path / "wd")
+    assert "exec" in msg and "refused" in msg
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("entry", ["train --resume", "test --checkpoint"])
+def test_truncated_checkpoint_is_named(entry, tmp_path):
+    path = tmp_path / "cut.pth"
+    torch.save({"state_dict": {"w": torch.zeros(4096)}, "meta": {}}, path)
+    path.write_bytes(path.read_bytes()[:1000])
+    _one_line_error(ENTRY_POINTS[entry], path, tmp_path / "wd")
+
+
+def test_resume_without_checkpoint_refuses_to_start_fresh(tmp_path):
+    wd = tmp_path / "empty"
+    with pytest.raises(SystemExit, match="no checkpoint to resume in .*empty.*--resume auto"):
+        train_tool.main([str(RECIPE), "--work-dir", str(wd), "--resume", "--cfg-options", *TINY])
+    assert not (wd / "iter_1.pth").exists()
+    with pytest.raises(SystemExit, match="checkpoint not found: .*nope.pth"):
+        train_tool.main([str(RECIPE), "--resume", str(tmp_path / "nope.pth")])
+
+
+def test_resume_auto_starts_fresh_when_there_is_none(tmp_path):
+    wd = tmp_path / "auto"
+    train_tool.main([str(RECIPE), "--work-dir", str(wd), "--resume", "auto", "--cfg-options",
+                     *TINY])
+    assert (wd / "iter_1.pth").is_file()
+
+
+def test_missing_data_root_is_one_line(tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        train_tool.main([str(RECIPE), "--work-dir", str(tmp_path), "--cfg-options", *TINY,
+                         "train_dataloader.dataset.data_root=/no/such/folder"])
+    msg = str(exc.value.code)
+    assert msg.startswith("error:") and "/no/such/folder" in msg and "\n" not in msg.strip()
