@@ -8,7 +8,6 @@ modes, so the Runner's loops, hooks and checkpoints train and test it.
 
 from __future__ import annotations
 
-import torch
 from torch import Tensor, nn
 
 from ..registry import MODELS, build_block
@@ -46,6 +45,9 @@ class GDSRModel(GeneratorModel):
             without ground truth in the data samples.
     """
 
+    pred_key = "pred_depth"
+    loss_attr = "pixel_loss"
+
     def __init__(
         self,
         generator: dict | nn.Module,
@@ -56,25 +58,13 @@ class GDSRModel(GeneratorModel):
         super().__init__(generator, data_preprocessor, init_cfg)
         self.pixel_loss = build_block(pixel_loss)
 
-    @staticmethod
-    def _gt(data_samples: list | None) -> Tensor:
-        if not data_samples or any("gt_depth" not in s for s in data_samples):
-            raise ValueError("mode='loss' needs data samples that carry gt_depth")
-        return torch.stack([s.gt_depth for s in data_samples])
+    def _gt(self, data_samples: list | None) -> Tensor:
+        return self.stack_field(data_samples, "gt_depth")
 
-    def forward(self, inputs: dict, data_samples: list | None = None, mode: str = "tensor"):
-        pred = self.generator(inputs["lr"], inputs["guide"])
-        if mode == "tensor":
-            return pred
-        if mode == "loss":
-            if self.pixel_loss is None:
-                raise ValueError("mode='loss' needs a pixel_loss; this model was built without")
-            gt = self._gt(data_samples).to(pred)
-            return {"loss": self.pixel_loss(pred, gt)}
-        if mode == "predict":
-            if data_samples is None:
-                raise ValueError("mode='predict' needs the batch's data samples")
-            for sample, p in zip(data_samples, pred.detach()):
-                sample.pred_depth = p
-            return data_samples
-        raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
+    def forward_tensor(self, inputs: dict, data_samples: list | None = None) -> Tensor:
+        return self.generator(inputs["lr"], inputs["guide"])
+
+    def loss(self, inputs: dict, data_samples: list | None) -> dict:
+        pixel_loss = self.loss_module_or_raise()
+        pred = self.forward_tensor(inputs)
+        return {"loss": pixel_loss(pred, self._gt(data_samples).to(pred))}

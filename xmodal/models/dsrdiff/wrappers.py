@@ -43,14 +43,6 @@ from ..gdsr_model import GDSRModel
 __all__ = ["DSRDiffStage1Model", "DSRDiffStage2Model"]
 
 
-def _set_predictions(data_samples: list | None, pred: Tensor) -> list:
-    if data_samples is None:
-        raise ValueError("mode='predict' needs the batch's data samples")
-    for sample, p in zip(data_samples, pred.detach()):
-        sample.pred_depth = p
-    return data_samples
-
-
 @MODELS.register_module()
 class DSRDiffStage1Model(GDSRModel):
     """Stage 1: GGN (HR depth seen) + DSRN, trained with the depth L1.
@@ -81,19 +73,15 @@ class DSRDiffStage1Model(GDSRModel):
         super().__init__(generator, pixel_loss, data_preprocessor, init_cfg)
         self.ggn = build_block(ggn)
 
-    def forward(self, inputs: dict, data_samples: list | None = None, mode: str = "tensor"):
-        if mode not in ("tensor", "loss", "predict"):
-            raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
+    def forward_tensor(self, inputs: dict, data_samples: list | None = None) -> Tensor:
         lr, guide = inputs["lr"], inputs["guide"]
         gt = self._gt(data_samples).to(guide)
-        pred = self.generator(lr, guide, guidance=self.ggn(lr, guide, gt))
-        if mode == "tensor":
-            return pred
-        if mode == "loss":
-            if self.pixel_loss is None:
-                raise ValueError("mode='loss' needs a pixel_loss; this model was built without")
-            return {"loss": self.pixel_loss(pred, gt)}
-        return _set_predictions(data_samples, pred)
+        return self.generator(lr, guide, guidance=self.ggn(lr, guide, gt))
+
+    def loss(self, inputs: dict, data_samples: list | None) -> dict:
+        pixel_loss = self.loss_module_or_raise()
+        pred = self.forward_tensor(inputs, data_samples)
+        return {"loss": pixel_loss(pred, self._gt(data_samples).to(pred))}
 
 
 @MODELS.register_module()
@@ -148,19 +136,17 @@ class DSRDiffStage2Model(GDSRModel):
             module.eval()
         return self
 
-    def forward(self, inputs: dict, data_samples: list | None = None, mode: str = "tensor"):
+    def forward_tensor(self, inputs: dict, data_samples: list | None = None) -> Tensor:
+        return self.generator(inputs["lr"], inputs["guide"])
+
+    def loss(self, inputs: dict, data_samples: list | None) -> dict:
         lr, guide = inputs["lr"], inputs["guide"]
-        if mode == "loss":
-            gt = self._gt(data_samples).to(guide)
-            with torch.no_grad():
-                teacher = self.ggn(lr, guide, gt)
-            guidance = self.generator.grn(lr, guide, teacher=teacher)
-            losses = {"loss_guidance": self.guidance_loss(guidance, teacher)}
-            if self.pixel_loss is not None:
-                pred = self.generator.dsrn(lr, guide, guidance)
-                losses["loss_pixel"] = self.pixel_loss(pred, gt)
-            return losses
-        if mode not in ("tensor", "predict"):
-            raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
-        pred = self.generator(lr, guide)
-        return pred if mode == "tensor" else _set_predictions(data_samples, pred)
+        gt = self._gt(data_samples).to(guide)
+        with torch.no_grad():
+            teacher = self.ggn(lr, guide, gt)
+        guidance = self.generator.grn(lr, guide, teacher=teacher)
+        losses = {"loss_guidance": self.guidance_loss(guidance, teacher)}
+        if self.pixel_loss is not None:
+            pred = self.generator.dsrn(lr, guide, guidance)
+            losses["loss_pixel"] = self.pixel_loss(pred, gt)
+        return losses

@@ -37,6 +37,7 @@ class IVIFModel(GeneratorModel):
     """
 
     default_preprocessor = dict(type="MultiInputDataPreprocessor", keys=("ir", "vis"))
+    pred_key = "pred_fused"
 
     def __init__(self, generator: dict | nn.Module, loss: dict | nn.Module | None = None,
                  data_preprocessor: dict | nn.Module | None = None,
@@ -44,22 +45,18 @@ class IVIFModel(GeneratorModel):
         super().__init__(generator, data_preprocessor, init_cfg)
         self.loss_module = build_block(loss)
 
-    def forward(self, inputs: dict, data_samples: list | None = None,
-                mode: str = "tensor") -> Tensor | dict | list:
+    def forward_tensor(self, inputs: dict, data_samples: list | None = None) -> Tensor:
+        return self.generator(inputs["ir"], inputs["vis"])
+
+    def loss(self, inputs: dict, data_samples: list | None) -> dict:
+        loss = self.loss_module_or_raise()
+        return loss(self.forward_tensor(inputs), inputs["ir"], rgb_to_luma(inputs["vis"]))
+
+    def predict(self, inputs: dict, data_samples: list) -> list:
         ir, vis = inputs["ir"], inputs["vis"]
-        fused_y = self.generator(ir, vis)
-        if mode == "tensor":
-            return fused_y
-        if mode == "loss":
-            if self.loss_module is None:
-                raise ValueError("mode='loss' needs a loss; this model was built without")
-            return self.loss_module(fused_y, ir, rgb_to_luma(vis))
-        if mode == "predict":
-            if data_samples is None:
-                raise ValueError("mode='predict' needs the batch's data samples")
-            rgb = self.generator.fuse_rgb(ir, vis, fused_y).detach()
-            for sample, f, y in zip(data_samples, rgb, fused_y.detach()):
-                sample.pred_fused = f
-                sample.pred_fused_y = y
-            return data_samples
-        raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
+        fused_y = self.forward_tensor(inputs)
+        rgb = self.generator.fuse_rgb(ir, vis, fused_y).detach()
+        for sample, f, y in zip(data_samples, rgb, fused_y.detach()):
+            setattr(sample, self.pred_key, f)
+            sample.pred_fused_y = y
+        return data_samples

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import torch
 from torch import Tensor, nn
 
 from ...registry import MODELS, build_block
@@ -32,6 +31,7 @@ class RefSRModel(GeneratorModel):
     """
 
     default_preprocessor = dict(type="MultiInputDataPreprocessor", keys=("lr", "ref"))
+    pred_key = "pred_img"
 
     def __init__(self, generator: dict | nn.Module, loss: dict | nn.Module | None = None,
                  data_preprocessor: dict | nn.Module | None = None,
@@ -39,22 +39,17 @@ class RefSRModel(GeneratorModel):
         super().__init__(generator, data_preprocessor, init_cfg)
         self.loss_module = build_block(loss)
 
-    def forward(self, inputs: dict, data_samples: list | None = None,
-                mode: str = "tensor") -> Tensor | dict | list:
-        pred = self.generator(inputs["lr"], inputs["ref"])
-        if mode == "tensor":
-            return pred
-        if mode == "loss":
-            if self.loss_module is None:
-                raise ValueError("mode='loss' needs a loss; this model was built without")
-            if not data_samples or any("gt_img" not in s for s in data_samples):
-                raise ValueError("mode='loss' needs data samples that carry gt_img")
-            gt = torch.stack([s.gt_img for s in data_samples]).to(pred)
-            return self.loss_module(pred, gt, inputs["ref"])
-        if mode == "predict":
-            if data_samples is None:
-                raise ValueError("mode='predict' needs the batch's data samples")
-            for sample, p in zip(data_samples, pred.detach().clamp(0, 1)):
-                sample.pred_img = p
-            return data_samples
-        raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
+    def forward_tensor(self, inputs: dict, data_samples: list | None = None) -> Tensor:
+        return self.generator(inputs["lr"], inputs["ref"])
+
+    def loss(self, inputs: dict, data_samples: list | None) -> dict:
+        loss = self.loss_module_or_raise()
+        gt = self.stack_field(data_samples, "gt_img")
+        pred = self.forward_tensor(inputs)
+        return loss(pred, gt.to(pred), inputs["ref"])
+
+    def predict(self, inputs: dict, data_samples: list) -> list:
+        pred = self.forward_tensor(inputs).detach().clamp(0, 1)
+        for sample, p in zip(data_samples, pred):
+            setattr(sample, self.pred_key, p)
+        return data_samples
