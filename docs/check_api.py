@@ -22,7 +22,7 @@ import inspect
 import sys
 from pathlib import Path
 
-PACKAGES = ("align", "fuse", "models", "ops", "refine", "datasets", "evaluation")
+PACKAGES = ("align", "fuse", "models", "ops", "refine", "datasets", "evaluation", "engine")
 STRICT = ("align", "fuse", "models")  # must carry Args + Shape per the issue
 
 

@@ -34,7 +34,11 @@ _BUFFER_TAG = "xmodal.history_buffer"
 
 
 class CheckpointError(ValueError):
-    """A checkpoint file that cannot be read safely: corrupt, truncated or holding code."""
+    """A checkpoint file that cannot be read safely: corrupt, truncated or holding code.
+
+    Args:
+        *args: the message (``ValueError``'s arguments): one line, naming the file.
+    """
 
 
 def checkpoint_safe_globals() -> list:

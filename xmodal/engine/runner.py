@@ -74,8 +74,9 @@ class XmodalRunner(Runner):
     """mmengine ``Runner`` with weights-only checkpoint loading and CPU DDP (see the module doc).
 
     Args:
-        *args, **kwargs: exactly those of ``mmengine.runner.Runner``; built from a
-            config with ``XmodalRunner.from_cfg(cfg)`` or :func:`build_runner`.
+        *args: positional arguments of ``mmengine.runner.Runner``.
+        **kwargs: its keyword arguments. Usually built from a config with
+            ``XmodalRunner.from_cfg(cfg)`` or :func:`build_runner`.
 
     Raises:
         ValueError: ``sync_bn`` with distributed training on CPU (torch's
