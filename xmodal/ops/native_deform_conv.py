@@ -30,6 +30,12 @@ mask product and the matmul, and glibc serves them without fresh page faults).
 With autograd every chunk's samples and columns are kept for the backward pass,
 so training memory is about twice the full columns (torchvision's CPU op keeps
 none but recomputes them).
+
+Export: while ``torch.export``, an ONNX exporter or JIT tracing captures the graph,
+the op is written as one chunk of plain ops (no ``out=`` writes, no size-dependent
+loop), so the graph holds for symbolic (dynamic) H and W; in ONNX it is ``GridSample``
+(opset >= 16), ``Mul`` and ``MatMul`` (see :mod:`xmodal.deploy`). Eager results are
+unchanged.
 """
 
 from __future__ import annotations
@@ -50,6 +56,13 @@ __all__ = ["native_modulated_deform_conv2d"]
 # gradient) and do not change the memory kept for backward, so 2**26 (256 MB fp32).
 _DEFAULT_MAX_COLUMNS = 1 << 22
 _DEFAULT_MAX_COLUMNS_GRAD = 1 << 26
+
+
+def _exporting() -> bool:
+    """True while the graph is captured for export (``torch.export``, the ONNX exporters, JIT
+    tracing): the sizes may then be symbolic, so the op is written as one chunk of plain ops."""
+    return (torch.compiler.is_exporting() or torch.onnx.is_in_onnx_export()
+            or torch.jit.is_tracing())
 
 
 def _kernel_offsets(
@@ -89,7 +102,11 @@ def _sample_columns(
     # = offset * (2 / size) + base, with the small base tensors computed first.
     base_y = (2 * (ky[:, None, None] + oy[None, :, None]) + 1) / h - 1  # (kk, n, 1)
     base_x = (2 * (kx[:, None, None] + ox[None, None, :]) + 1) / w - 1  # (kk, 1, W_out)
-    if (torch.is_grad_enabled() and off.requires_grad) or torch.compiler.is_compiling():
+    if _exporting():  # plain ops: the sizes may be symbolic (dynamic H, W)
+        grid = torch.stack(
+            (off[:, :, :, 1] * (2 / w) + base_x, off[:, :, :, 0] * (2 / h) + base_y), dim=-1
+        )
+    elif (torch.is_grad_enabled() and off.requires_grad) or torch.compiler.is_compiling():
         grid = torch.stack(
             (torch.add(base_x, off[:, :, :, 1], alpha=2 / w),
              torch.add(base_y, off[:, :, :, 0], alpha=2 / h)),
@@ -168,6 +185,13 @@ def native_modulated_deform_conv2d(
     b, h_out, w_out = offset.shape[0], offset.shape[-2], offset.shape[-1]
     w2d = weight.reshape(c_out, c_in * kh * kw)
 
+    if _exporting():  # one chunk, no out= writes: a graph valid for every H, W
+        cols = _sample_columns(
+            input, offset, mask, (0, h_out), (kh, kw), stride, padding, dilation, deform_groups
+        )  # (B, C_in * kh * kw, H_out * W_out)
+        out = torch.matmul(w2d, cols)
+        out = out if bias is None else out + bias.view(1, -1, 1)
+        return out.reshape(b, c_out, h_out, w_out)
     autograd = needs_autograd(input, offset, mask, weight, bias)
     if max_columns is None:
         max_columns = _DEFAULT_MAX_COLUMNS_GRAD if autograd else _DEFAULT_MAX_COLUMNS
