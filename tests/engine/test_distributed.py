@@ -10,6 +10,7 @@ of 1 process (5 Middlebury crops: one padded sample dropped).
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 import torch
 import torch.distributed as dist
+import torch.multiprocessing as mp
 from _tiny import REPO, write_config, write_crops
 
 from xmodal.tools import test as test_tool
@@ -52,6 +54,33 @@ def losses(work_dir: Path) -> dict[int, float]:
     rows = [json.loads(line) for f in sorted(work_dir.glob("*/vis_data/scalars.json"))
             for line in f.read_text().splitlines()]
     return {r["iter"]: r["loss"] for r in rows if "loss" in r}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _forked_rank(rank: int, port: int, argv: list[str]) -> None:
+    torch.set_num_threads(1)
+    os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2",
+                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    train_tool.main(argv + ["--launcher", "pytorch"])
+
+
+def test_two_forked_processes_train_like_one(tmp_path):
+    """The non-slow version: the same ranks without torchrun (forked, nothing re-imported)."""
+    cfg = write_config(write_crops(tmp_path), name="d2a2_tiny.py")
+    one, two = tmp_path / "one", tmp_path / "two"
+    opts = ["--cfg-options", "train_cfg.max_iters=2", "default_hooks.checkpoint.interval=2",
+            "val_cfg=None", "val_dataloader=None", "val_evaluator=None"]
+    train_tool.main([str(cfg), "--work-dir", str(one), *opts])
+    mp.start_processes(_forked_rank, nprocs=2, start_method="fork", args=(
+        _free_port(), [str(cfg), "--work-dir", str(two), *opts, "train_dataloader.batch_size=1"]))
+    assert_same_weights(one / "iter_2.pth", two / "iter_2.pth")
+    assert "global batch: 2 samples per update (batch_size x 2" in next(
+        two.glob("*/*.log")).read_text()
 
 
 @pytest.mark.slow
