@@ -2,9 +2,9 @@
 
 Which file belongs to which model and scale, and its sha256, is written in one
 place: the model table (:mod:`xmodal.zoo`). A weights file is a
-``torch.save``\\ d dict read back with ``torch.load(..., weights_only=True)`` (no
-pickled code runs; a file that needs more than tensors and plain containers is
-refused with a one-line error naming it)::
+``torch.save``\\ d dict read back by :func:`xmodal.engine.load_checkpoint`
+(``torch.load(..., weights_only=True)``: no pickled code runs; a file that needs
+other objects is refused with a one-line error naming it)::
 
     {'format': 'xmodal-weights-v1',
      'arch': dict(type='D2A2', scale=4, ...),     # registry config of the generator
@@ -48,6 +48,10 @@ FORMAT = "xmodal-weights-v1"
 def default_arch(model: str, scale: int) -> dict:
     """Registry config of ``model`` at ``scale`` from the model table (:mod:`xmodal.zoo`).
 
+    Args:
+        model: a model name of :data:`xmodal.zoo.MODEL_TABLE`.
+        scale: integer scale factor.
+
     Raises:
         ValueError: unknown model.
     """
@@ -74,6 +78,10 @@ def _with_scale(arch: dict, scale: int) -> dict:
 def shipped_path(model: str, scale: int) -> Path:
     """Path of the shipped weights of ``model`` at ``scale`` (from the model table).
 
+    Args:
+        model: a model name of :data:`xmodal.zoo.MODEL_TABLE`.
+        scale: integer scale factor.
+
     Raises:
         ValueError: unknown model.
         FileNotFoundError: none shipped for that pair (the message says how to pass a
@@ -97,7 +105,14 @@ def shipped_path(model: str, scale: int) -> Path:
 
 
 def file_sha256(path: str | Path) -> str:
-    """Hex sha256 digest of a file (read in 1 MB blocks)."""
+    """Hex sha256 digest of a file (read in 1 MB blocks).
+
+    Args:
+        path: the file.
+
+    Returns:
+        64 lower-case hex digits.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -107,6 +122,10 @@ def file_sha256(path: str | Path) -> str:
 
 def verify_sha256(path: str | Path, expected: str | None) -> None:
     """Check a file against its pinned sha256 (None: not pinned, nothing checked).
+
+    Args:
+        path: the file.
+        expected: hex digest from the model table (any case), or None.
 
     Raises:
         ValueError: the digest differs (the message names the file and both digests).
@@ -120,21 +139,24 @@ def verify_sha256(path: str | Path, expected: str | None) -> None:
                          "--weights PATH)")
 
 
-def _load_error(path: Path, err: Exception) -> str:
-    """One line for a file ``torch.load(weights_only=True)`` refused or could not read."""
-    text = str(err).strip()
-    found = re.search(r"GLOBAL [\w.]+", text) if "Weights only load failed" in text else None
-    if found:
-        return (f"weights: refused {path}: it holds pickled objects other than tensors and "
-                f"plain containers ({found.group(0)}); such a file could run code when "
-                "loaded, so xmodal never loads it")
-    reason = "not a torch.save file" if "Weights only load failed" in text else (
-        text.splitlines()[0] if text else type(err).__name__)
-    return f"weights: not a readable torch weights file: {path} ({reason})"
+def _refusal(err: Exception, path: Path) -> str:
+    """The loader's one-line message; a blocked global is named as a refusal (torch words
+    some refusals as "unsupported GLOBAL x whose module is blocked", with advice to load
+    the file unsafely, which must not reach the user)."""
+    text = str(err).strip().splitlines()[0]
+    found = re.search(r"GLOBAL ([\w.]+)", str(err.__context__ or err))  # torch's full text
+    if found and "refused" not in text:
+        return (f"cannot load checkpoint {path}: it holds a Python object outside the "
+                f"weights-only allow-list ({found.group(1)}); refused without running it")
+    return text
 
 
 def load_weights_file(path: str | Path) -> dict:
-    """Read a weights file safely (``weights_only=True``) and normalise its layout.
+    """Read a weights file safely and normalise its layout.
+
+    The file is read by :func:`xmodal.engine.load_checkpoint`, xmodal's one reader of
+    checkpoints (``torch.load(weights_only=True)`` with a minimal allow-list in force
+    during that call only).
 
     Args:
         path: an xmodal weights file, a bare generator state dict, or an mmengine
@@ -148,13 +170,15 @@ def load_weights_file(path: str | Path) -> dict:
         ValueError: the file is not a readable torch file (also a pickle that would
             run code or build other objects: nothing of it runs), or holds no state dict.
     """
+    from xmodal.engine.checkpoint import CheckpointError, load_checkpoint
+
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"weights: file not found: {path}")
     try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # torch raises many types for a bad file
-        raise ValueError(_load_error(path, err)) from None
+        obj = load_checkpoint(path)
+    except CheckpointError as err:
+        raise ValueError(f"weights: {_refusal(err, path)}") from None
     if not isinstance(obj, dict):
         raise ValueError(f"weights: expected a dict in {path}, got {type(obj).__name__}")
     if obj.get("format") == FORMAT:
