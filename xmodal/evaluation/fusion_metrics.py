@@ -7,11 +7,18 @@ metric is defined per source). All functions take 2-D grey images on the
 8-bit scale (float or integer arrays with values in [0, 255]); colour images
 are scored on their luma (BT.601 Y), as the benchmark scripts do after
 converting to grey. Every function documents its definition and source.
+
+These are the **'standard'** definitions (the metrics' own papers). The
+published tables use CDDFuse's evaluator, which differs in MI (nats), SSIM
+(7x7 uniform window, data range 2), AG, VIF's flat rule, Qabf's Sobel sign and
+tie rule, and stretches the fused output first: that is the **'cddfuse'**
+convention (:mod:`xmodal.evaluation.fusion_cddfuse`), the default of
+:func:`fusion_metrics` and :class:`FusionMetric`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,8 +30,8 @@ from xmodal.registry import METRICS
 
 __all__ = [
     "entropy", "standard_deviation", "spatial_frequency", "average_gradient",
-    "mutual_information", "scd", "vif", "qabf", "ssim_fusion", "FUSION_METRICS",
-    "fusion_metrics", "FusionMetric",
+    "mutual_information", "scd", "vif", "qabf", "ssim_fusion", "FUSION_METRICS", "CONVENTIONS",
+    "metric_table", "fusion_metrics", "FusionMetric",
 ]
 
 
@@ -43,9 +50,9 @@ def _same(a: np.ndarray, b: np.ndarray, na: str, nb: str) -> None:
         raise ValueError(f"{na} {a.shape} and {nb} {b.shape} must have the same shape")
 
 
-def _hist_entropy(p: np.ndarray) -> float:
+def _hist_entropy(p: np.ndarray, log: Callable[[np.ndarray], np.ndarray] = np.log2) -> float:
     p = p[p > 0]
-    return float(-(p * np.log2(p)).sum())
+    return float(-(p * log(p)).sum())
 
 
 def entropy(fused: Any) -> float:
@@ -129,13 +136,14 @@ def average_gradient(fused: Any) -> float:
     return float(s.sum() / ((f.shape[0] - 1) * (f.shape[1] - 1)))
 
 
-def _mi(a: np.ndarray, f: np.ndarray) -> float:
+def _mi(a: np.ndarray, f: np.ndarray, log: Callable[[np.ndarray], np.ndarray] = np.log2) -> float:
+    """MI of two images from their 256-bin (joint) histograms; ``log`` sets the unit."""
     ai = np.clip(np.rint(a), 0, 255).astype(np.int64).ravel()
     fi = np.clip(np.rint(f), 0, 255).astype(np.int64).ravel()
     joint = np.bincount(ai * 256 + fi, minlength=256 * 256).astype(np.float64) / ai.size
     pa = np.bincount(ai, minlength=256) / ai.size
     pf = np.bincount(fi, minlength=256) / fi.size
-    return _hist_entropy(pa) + _hist_entropy(pf) - _hist_entropy(joint)
+    return _hist_entropy(pa, log) + _hist_entropy(pf, log) - _hist_entropy(joint, log)
 
 
 def mutual_information(ir: Any, vis: Any, fused: Any) -> float:
@@ -197,7 +205,9 @@ def _gauss_filter_valid(x: np.ndarray, n: int) -> np.ndarray:
     return y[h : x.shape[0] - h, h : x.shape[1] - h]
 
 
-def _vifp(ref: np.ndarray, dist: np.ndarray, sigma_nsq: float = 2.0, eps: float = 1e-10) -> float:
+def _vifp(ref: np.ndarray, dist: np.ndarray, sigma_nsq: float = 2.0, eps: float = 1e-10,
+          flat_ref: float = 0.0) -> float:
+    """Pixel-domain multi-scale VIF; ``flat_ref`` is returned when the reference is flat."""
     num = den = 0.0
     for scale in range(1, 5):
         n = 2 ** (4 - scale + 1) + 1
@@ -221,7 +231,7 @@ def _vifp(ref: np.ndarray, dist: np.ndarray, sigma_nsq: float = 2.0, eps: float 
         sv = np.maximum(sv, eps)
         num += np.log10(1.0 + g * g * s1 / (sv + sigma_nsq)).sum()
         den += np.log10(1.0 + s1 / sigma_nsq).sum()
-    return float(num / den) if den > 0 else 0.0
+    return float(num / den) if den > 0 else flat_ref
 
 
 def vif(ir: Any, vis: Any, fused: Any) -> float:
@@ -343,7 +353,7 @@ def ssim_fusion(ir: Any, vis: Any, fused: Any) -> float:
     return _ssim(a, f) + _ssim(b, f)
 
 
-#: The metric names in table order, each with (function, needs the sources).
+#: The 'standard' metrics in table order, each with (function, needs the sources).
 FUSION_METRICS = {
     "EN": (entropy, False), "SD": (standard_deviation, False),
     "SF": (spatial_frequency, False), "AG": (average_gradient, False),
@@ -351,34 +361,80 @@ FUSION_METRICS = {
     "Qabf": (qabf, True), "SSIM": (ssim_fusion, True),
 }
 
+#: The metric conventions: 'cddfuse' (the published tables' evaluator) and 'standard'.
+CONVENTIONS = ("cddfuse", "standard")
 
-def fusion_metrics(ir: Any, vis: Any, fused: Any,
-                   names: Sequence[str] | None = None) -> dict[str, float]:
-    """All (or the named) fusion metrics of one fused image.
+
+def metric_table(convention: str = "cddfuse") -> dict[str, tuple[Callable[..., float], bool]]:
+    """The metric functions of a convention, ``{name: (function, needs the sources)}``.
 
     Args:
-        ir, vis, fused: (H, W) grey images on the 8-bit scale.
-        names: subset of :data:`FUSION_METRICS` (default: all nine, in table order).
+        convention: ``'cddfuse'`` (:data:`~xmodal.evaluation.fusion_cddfuse.CDDFUSE_METRICS`,
+            CDDFuse's evaluator) or ``'standard'`` (:data:`FUSION_METRICS`, the
+            definitions of the metrics' papers).
 
     Returns:
-        ``{name: value}``.
+        The nine metrics in table order (EN, SD, SF, AG, MI, SCD, VIF, Qabf, SSIM).
 
     Raises:
-        ValueError: unknown metric name, shapes differ.
+        ValueError: unknown convention.
     """
+    if convention == "standard":
+        return FUSION_METRICS
+    if convention == "cddfuse":
+        from .fusion_cddfuse import CDDFUSE_METRICS  # it builds on this module's functions
+
+        return CDDFUSE_METRICS
+    raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+
+
+def _check_names(names: Sequence[str] | None) -> list[str]:
     names = list(FUSION_METRICS) if names is None else list(names)
     unknown = [n for n in names if n not in FUSION_METRICS]
     if unknown:
         raise ValueError(f"names: unknown metrics {unknown}; expected {list(FUSION_METRICS)}")
+    return names
+
+
+def fusion_metrics(ir: Any, vis: Any, fused: Any, names: Sequence[str] | None = None,
+                   convention: str = "cddfuse") -> dict[str, float]:
+    """All (or the named) fusion metrics of one fused image, in one convention.
+
+    ``convention='cddfuse'`` (default) gives the numbers of the published tables:
+    ``fused`` is first min-max stretched to 0-255 and rounded
+    (:func:`~xmodal.evaluation.fusion_cddfuse.stretch_to_255`, as CDDFuse's test
+    script saves its outputs), then scored with CDDFuse's evaluator formulas
+    (:mod:`xmodal.evaluation.fusion_cddfuse`). ``convention='standard'`` scores
+    ``fused`` as given with the definitions of this module.
+
+    Args:
+        ir, vis: (H, W) grey sources on the 8-bit scale (integer levels 0..255).
+        fused: (H, W) fused image: 8-bit scale for 'standard', any scale for
+            'cddfuse' (it is stretched).
+        names: subset of :data:`FUSION_METRICS` (default: all nine, in table order).
+        convention: ``'cddfuse'`` or ``'standard'``.
+
+    Returns:
+        ``{name: value}`` (MI in nats under 'cddfuse', in bits under 'standard').
+
+    Raises:
+        ValueError: unknown metric name or convention, shapes differ, a constant
+            fused image under 'cddfuse'.
+    """
+    names, table = _check_names(names), metric_table(convention)
+    if convention == "cddfuse":
+        from .fusion_cddfuse import stretch_to_255
+
+        fused = stretch_to_255(fused)
     out = {}
     for n in names:
-        fn, pair = FUSION_METRICS[n]
+        fn, pair = table[n]
         out[n] = fn(ir, vis, fused) if pair else fn(fused)
     return out
 
 
-def _luma255(x: torch.Tensor, name: str) -> np.ndarray:
-    """(C, H, W) image in [0, 1] (C = 1 or 3) -> (H, W) float64 BT.601 luma on 0-255, rounded."""
+def _luma255(x: torch.Tensor, name: str, rounded: bool = True) -> np.ndarray:
+    """(C, H, W) image, C = 1 or 3 -> (H, W) float64 BT.601 luma x 255 (clipped + rounded)."""
     x = x.detach().cpu().to(torch.float64)
     if x.dim() != 3 or x.shape[0] not in (1, 3):
         raise ValueError(f"{name} must be (1 or 3, H, W), got {tuple(x.shape)}")
@@ -386,7 +442,8 @@ def _luma255(x: torch.Tensor, name: str) -> np.ndarray:
         x = 0.299 * x[0] + 0.587 * x[1] + 0.114 * x[2]
     else:
         x = x[0]
-    return np.rint(np.clip(x.numpy() * 255.0, 0.0, 255.0))
+    y = x.numpy() * 255.0
+    return np.rint(np.clip(y, 0.0, 255.0)) if rounded else y
 
 
 @METRICS.register_module()
@@ -395,15 +452,27 @@ class FusionMetric(BaseMetric):
 
     Reads the sources from the batch (``data_batch['inputs']['ir']`` (1, H, W)
     and ``['vis']`` (3, H, W), floats in [0, 1]) and the fused image from each
-    data sample's ``pred_fused`` ((3 or 1, H, W) in [0, 1]). All images are
-    scored as 8-bit grey: BT.601 luma x 255, clipped and rounded (what a saved
-    PNG converted to grey holds).
+    data sample's ``pred_fused`` ((3 or 1, H, W), [0, 1] scale). Sources are
+    scored as 8-bit grey: BT.601 luma x 255, rounded (what OpenCV's grey
+    conversion of the PNGs gives).
+
+    ``convention='cddfuse'`` (default; the published tables): the fused luma
+    x 255 is min-max stretched to 0-255 and rounded (CDDFuse's ``test_IVF.py``),
+    then scored with CDDFuse's evaluator formulas
+    (:mod:`xmodal.evaluation.fusion_cddfuse`: MI in nats, SSIM with a 7x7
+    uniform window and data range 2, AG over H * W, Qabf with ``convolve2d``
+    and its tie rule). ``convention='standard'``: the fused luma is clipped to
+    0-255 and rounded (a saved PNG), and scored with the papers' definitions
+    (:mod:`xmodal.evaluation.fusion_metrics`: MI in bits, Gaussian 11x11 SSIM
+    with data range 255...). The baselines go through the same steps as the
+    model's output.
 
     Args:
         names: metrics to compute (default: all of :data:`FUSION_METRICS`).
         with_baselines: also score the classical pixel-level baselines, average
             ``(A + B) / 2`` and max-abs selection (``A`` where ``|A| >= |B|``), reported
             as ``avg/<name>`` and ``maxabs/<name>``.
+        convention: ``'cddfuse'`` or ``'standard'`` (see above).
         collect_device, prefix: mmengine ``BaseMetric`` arguments.
 
     Returns (``evaluate``):
@@ -411,19 +480,26 @@ class FusionMetric(BaseMetric):
 
     Raises:
         KeyError: missing ``pred_fused`` or batch sources.
-        ValueError: shapes differ; unknown metric name; no results.
+        ValueError: shapes differ; unknown metric name or convention; no results; a
+            constant fused image under 'cddfuse' (it cannot be stretched).
     """
 
     default_prefix: str | None = ""
 
     def __init__(self, names: Sequence[str] | None = None, with_baselines: bool = False,
-                 collect_device: str = "cpu", prefix: str | None = None) -> None:
+                 convention: str = "cddfuse", collect_device: str = "cpu",
+                 prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
-        self.names = list(FUSION_METRICS) if names is None else list(names)
-        unknown = [n for n in self.names if n not in FUSION_METRICS]
-        if unknown:
-            raise ValueError(f"names: unknown metrics {unknown}; expected {list(FUSION_METRICS)}")
+        self.names = _check_names(names)
+        metric_table(convention)  # validates the name early
+        self.convention = convention
         self.with_baselines = bool(with_baselines)
+
+    def _score(self, ir: np.ndarray, vis: np.ndarray, fused: np.ndarray) -> dict[str, float]:
+        """Score a fused luma x 255 (unrounded) in the metric's convention."""
+        if self.convention == "standard":
+            fused = np.rint(np.clip(fused, 0.0, 255.0))
+        return fusion_metrics(ir, vis, fused, self.names, self.convention)
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         """Score every fused image of the batch (and the baselines)."""
@@ -436,14 +512,14 @@ class FusionMetric(BaseMetric):
             if "pred_fused" not in d:
                 raise KeyError("FusionMetric: data sample lacks pred_fused")
             ir, vis = _luma255(ir_t, "ir"), _luma255(vis_t, "vis")
-            fused = _luma255(d["pred_fused"], "pred_fused")
+            fused = _luma255(d["pred_fused"], "pred_fused", rounded=False)
             res = {"img_name": str(d.get("img_name", ""))}
-            res.update(fusion_metrics(ir, vis, fused, self.names))
+            res.update(self._score(ir, vis, fused))
             if self.with_baselines:
-                base = {"avg": np.rint((ir + vis) / 2.0),
+                base = {"avg": (ir + vis) / 2.0,
                         "maxabs": np.where(np.abs(ir) >= np.abs(vis), ir, vis)}
                 for tag, img in base.items():
-                    for k, v in fusion_metrics(ir, vis, img, self.names).items():
+                    for k, v in self._score(ir, vis, img).items():
                         res[f"{tag}/{k}"] = v
             self.results.append(res)
 
@@ -459,5 +535,6 @@ class FusionMetric(BaseMetric):
         for tag, pre in rows:
             lines.append(f"{tag:<7} " + " ".join(f"{out[pre + n]:7.3f}" for n in self.names))
         MMLogger.get_current_instance().info(
-            f"FusionMetric ({len(results)} images, 8-bit luma):\n" + "\n".join(lines))
+            f"FusionMetric ({len(results)} images, 8-bit luma, {self.convention} convention):\n"
+            + "\n".join(lines))
         return out
