@@ -97,3 +97,12 @@ def test_truncated_and_missing_files_are_named(tmp_path):
     assert "\n" not in str(err.value)
     with pytest.raises(FileNotFoundError, match="nope.pth"):
         load_checkpoint(tmp_path / "nope.pth")
+
+
+def test_numeric_numpy_loads_and_other_objects_are_named(tmp_path):
+    path = tmp_path / "np.pth"
+    torch.save({k: np.arange(3).astype(k) for k in ("float32", "int64", "bool", "uint8")}, path)
+    assert load_checkpoint(path)["uint8"].dtype == np.uint8
+    torch.save({"when": np.datetime64("2026-01-01")}, path)  # outside the allow-list
+    with pytest.raises(CheckpointError, match=r"np.pth: .*allow-list \(numpy.*DateTime64DType"):
+        load_checkpoint(path)

@@ -45,9 +45,9 @@ def checkpoint_safe_globals() -> list:
     """The non-tensor classes a weights-only load of an mmengine checkpoint may build.
 
     ``HistoryBuffer`` (checkpoints written by earlier xmodal versions), numpy
-    arrays, dtypes and scalars (logged values). No callable that could run
-    code: a ``HistoryBuffer`` restores only its logged arrays and maximal
-    length (``__setstate__``).
+    arrays, dtypes (bool, int, uint and float ones) and scalars (logged
+    values). No callable that could run code: a ``HistoryBuffer`` restores
+    only its logged arrays and maximal length (``__setstate__``).
 
     Returns:
         The allow-list, applied only inside :func:`load_checkpoint`.
@@ -59,15 +59,19 @@ def checkpoint_safe_globals() -> list:
             multiarray.multiarray.scalar, *_numpy_dtype_classes()]
 
 
+_NUMERIC = ("bool", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
+            "uint8", "uint16", "uint32", "uint64")
+
+
 def _numpy_dtype_classes() -> list:
-    # numpy >= 1.25 may pickle a dtype as an instance of its class (np.dtypes.Float64DType)
-    dtypes = getattr(np, "dtypes", None)
-    return [getattr(dtypes, n) for n in dir(dtypes) if n.endswith("DType")] if dtypes else []
+    # numpy >= 1.25 rebuilds a dtype as an instance of its class (np.dtypes.Float64DType)
+    return [type(np.dtype(name)) for name in _NUMERIC] if hasattr(np, "dtypes") else []
 
 
 def _reason(err: BaseException) -> str:
     text = str(err).strip()
-    found = re.search(r"Unsupported global: GLOBAL (\S+)", text)
+    found = (re.search(r"Unsupported global: GLOBAL (\S+)", text)
+             or re.search(r"but got <class '([^']+)'>", text))
     if isinstance(err, pickle.UnpicklingError) and found:
         return (f"it holds a Python object outside the weights-only allow-list ({found.group(1)}); "
                 "refused without running it")
