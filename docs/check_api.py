@@ -22,7 +22,8 @@ import inspect
 import sys
 from pathlib import Path
 
-PACKAGES = ("align", "fuse", "models", "ops", "refine", "datasets", "evaluation", "engine")
+PACKAGES = ("align", "fuse", "models", "ops", "refine", "datasets", "evaluation", "apis", "zoo",
+            "weights", "engine")
 STRICT = ("align", "fuse", "models")  # must carry Args + Shape per the issue
 
 

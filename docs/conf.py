@@ -38,6 +38,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "myst_parser",
     "xmodal_autolists",  # docs/_ext: registry contents, recipes, benchmark scripts
+    "xmodal_model_zoo",  # docs/_ext: the model table of xmodal.zoo
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -83,7 +84,7 @@ html_static_path = ["_static"]
 html_theme_options = {"navigation_with_keys": True}
 
 
-API_PACKAGES = ("align", "fuse", "ops", "models", "refine", "datasets", "evaluation")
+API_PACKAGES = ("align", "fuse", "ops", "models", "refine", "datasets", "evaluation", "apis")
 
 
 def _append_module_data(app, docname, source):  # noqa: ANN001
