@@ -231,3 +231,16 @@ def test_test_tool_runs_on_distributed_folders(gdsr_root, tmp_path, kind):
     assert metrics["rmse"] == pytest.approx(metrics["bicubic_rmse"])
     expected = {"lu": (2.0, 3.0), "rgbdd_release_real": (2.0, 15.0)}[kind]  # 8-bit / cm
     assert expected[0] < metrics["rmse"] < expected[1]
+
+
+def test_nyu_unreadable_and_constant_depth_are_named(gdsr_root, tmp_path):
+    root = raw_nyu(gdsr_root, tmp_path / "NYUDepthv2_Test")
+    (root / "Depth" / "1000.npy").unlink()
+    (root / "Depth" / "1000.npy").write_bytes(b"\x93NUMPY broken")
+    (root / "Depth" / "1001.npy").unlink()
+    np.save(root / "Depth" / "1001.npy", np.full((480, 640), 2.5, np.float32))
+    ds = NYUv2Dataset(data_root=root, scale=4)
+    with pytest.raises(ValueError, match=r"cannot read depth .*1000\.npy"):
+        ds[0]
+    with pytest.raises(ValueError, match=r"1001\.npy.*constant depth"):
+        ds[1]
