@@ -1,15 +1,25 @@
-"""The ``xmodal`` command: ``xmodal upsample ...`` (see :mod:`xmodal.tools.upsample`).
+"""The ``xmodal`` command: ``xmodal upsample ...``, ``xmodal evaluate ...``.
 
-Training and testing keep their own commands (``xmodal-train``, ``xmodal-test``).
+Each command is a module of :mod:`xmodal.tools` with a ``main(argv)`` (see
+:mod:`xmodal.tools.upsample`, :mod:`xmodal.tools.evaluate`); adding one is one
+line of :data:`COMMANDS`. Training and testing keep their own commands
+(``xmodal-train``, ``xmodal-test``).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]
 
-COMMANDS = {"upsample": "guided depth super-resolution of your own RGB + LR depth"}
+#: command -> (module with ``main(argv)``, one-line description).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "upsample": ("xmodal.tools.upsample",
+                 "guided depth super-resolution of your own RGB + LR depth"),
+    "evaluate": ("xmodal.tools.evaluate",
+                 "benchmark RMSE of a pretrained model beside bicubic"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,16 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
-        lines = [f"  {name:10s} {doc}" for name, doc in COMMANDS.items()]
+        lines = [f"  {name:10s} {doc}" for name, (_, doc) in COMMANDS.items()]
         print("usage: xmodal COMMAND [ARGS]\n\ncommands:\n" + "\n".join(lines))
         return 0 if argv else 2
     if argv[0] not in COMMANDS:
         print(f"xmodal: error: unknown command {argv[0]!r} (commands: {', '.join(COMMANDS)})",
               file=sys.stderr)
         raise SystemExit(2)
-    from xmodal.tools.upsample import main as upsample_main
-
-    return upsample_main(argv[1:])
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    return module.main(argv[1:])
 
 
 if __name__ == "__main__":
