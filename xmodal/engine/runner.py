@@ -44,15 +44,19 @@ def global_batch_size(cfg, world_size: int = 1) -> int:
     """Samples per optimiser update: ``batch_size x world_size x accumulative_counts``.
 
     Args:
-        cfg: an mmengine ``Config`` (or dict) with ``train_dataloader.batch_size``
-            and optionally ``optim_wrapper.accumulative_counts``.
+        cfg: an mmengine ``Config`` (or dict) with ``train_dataloader`` (a config
+            with ``batch_size``, or a built ``DataLoader``) and optionally
+            ``optim_wrapper.accumulative_counts``.
         world_size: number of training processes (GPUs).
 
     Returns:
         The global batch size.
     """
-    accumulate = cfg.get("optim_wrapper", {}).get("accumulative_counts", 1)
-    return int(cfg["train_dataloader"]["batch_size"]) * int(world_size) * int(accumulate)
+    loader = cfg["train_dataloader"]
+    batch = loader["batch_size"] if isinstance(loader, dict) else loader.batch_size
+    wrapper = cfg.get("optim_wrapper") or {}
+    accumulate = wrapper.get("accumulative_counts", 1) if isinstance(wrapper, dict) else 1
+    return int(batch) * int(world_size) * int(accumulate)
 
 
 def build_runner(cfg) -> Runner:
@@ -134,8 +138,10 @@ class XmodalRunner(Runner):
 
     def train(self) -> torch.nn.Module:
         """Log the global batch size, then mmengine's training."""
-        batch = global_batch_size(self.cfg, self.world_size)
-        base = self.cfg.get("auto_scale_lr", {}).get("base_batch_size")
+        batch = global_batch_size(dict(train_dataloader=self._train_dataloader,
+                                       optim_wrapper=self.cfg.get("optim_wrapper")),
+                                  self.world_size)
+        base = (self.cfg.get("auto_scale_lr") or {}).get("base_batch_size")
         self.logger.info(
             f"global batch: {batch} samples per update (batch_size x {self.world_size} "
             f"process(es) x accumulative_counts); the recipe states {base}")
