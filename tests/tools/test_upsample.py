@@ -98,7 +98,7 @@ def test_bad_inputs_one_error_line(tmp_path, capsys, case):
     expect = {
         "missing": "file not found", "non_image": "not a readable image",
         "mismatch": "resize-guide", "all_zero": "no valid pixel", "rgba": "4 channels",
-        "all_nan": "no valid pixel", "count": "do not pair up: only in rgb: a_HR.png,",
+        "all_nan": "no valid pixel", "count": "do not pair up by image id",
         "no_weights_x8": "--weights PATH",
     }[case]
     if case == "missing":

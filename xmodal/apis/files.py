@@ -32,6 +32,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from xmodal.datasets.pairing import list_by_id, match_ids
+
 from .depth_io import (
     DEPTH_SUFFIXES,
     IMAGE_SUFFIXES,
@@ -93,42 +95,32 @@ def pair_key_tag(stems: list[str]) -> str:
     return ""
 
 
-def _keyed(files: list[Path], name: str) -> dict[str, Path]:
-    stems = [p.stem for p in files]
-    tag = pair_key_tag(stems)
-    keys: dict[str, list[Path]] = {}
-    for p, stem in zip(files, stems):
-        keys.setdefault(stem[: len(stem) - len(tag)], []).append(p)
-    twice = {k: v for k, v in keys.items() if len(v) > 1}
-    if twice:
-        listed = "; ".join(" + ".join(p.name for p in v) for v in list(twice.values())[:5])
-        raise ValueError(f"{name}: ambiguous file names in {files[0].parent}, one stem for "
-                         f"several files: {listed}")
-    return {k: v[0] for k, v in keys.items()}
-
-
-def _unmatched(keyed: dict[str, dict[str, Path]]) -> str:
-    common = set.intersection(*(set(k) for k in keyed.values()))
-    parts = []
-    for name, files in keyed.items():
-        extra = sorted(files[k].name for k in set(files) - common)
-        if extra:
-            parts.append(f"only in {name}: {', '.join(extra[:5])}"
-                         + (f" (+{len(extra) - 5})" if len(extra) > 5 else ""))
-    return "; ".join(parts)
+def _by_id(files: list[Path], name: str) -> dict[str, Path]:
+    """``{image id: file}`` of one folder: the stem minus the folder's tag (see above)."""
+    tag = pair_key_tag([p.stem for p in files])
+    return list_by_id(files[0].parent, sorted({tag + p.suffix for p in files}), name)
 
 
 def pair_inputs(
     rgb: str | Path, depth: str | Path, gt: str | Path | None = None
 ) -> list[tuple[Path, Path, Path | None]]:
     """Pair RGB, LR depth (and ground-truth) inputs: one file each, or folders paired by
-    file stem (see the module docstring), in the depth files' order.
+    image id as the datasets pair them (:mod:`xmodal.datasets.pairing`), the id being
+    the file stem minus the folder's tag (see the module docstring); sorted by id.
+
+    Args:
+        rgb: an RGB guide file, or a folder of them.
+        depth: an LR depth file, or a folder of them.
+        gt: optional HR ground-truth file or folder (same kind as the others).
+
+    Returns:
+        ``[(rgb_path, depth_path, gt_path or None), ...]``.
 
     Raises:
         FileNotFoundError: a path does not exist.
-        ValueError: a file next to a folder, a folder with one stem for several files
-            (``a.png`` + ``a.npy``), or stems that do not pair up one to one (the
-            message lists the unmatched files).
+        ValueError: a file next to a folder, a folder with one id for several files
+            (``a.png`` + ``a.npy``), or ids that do not pair up one to one (the
+            message lists the unpaired files).
     """
     paths = {"rgb": Path(rgb), "depth": Path(depth)} | ({"gt": Path(gt)} if gt else {})
     suffixes = {"rgb": IMAGE_SUFFIXES, "depth": DEPTH_SUFFIXES, "gt": DEPTH_SUFFIXES}
@@ -137,12 +129,9 @@ def pair_inputs(
         return [(files["rgb"][0], files["depth"][0], files["gt"][0] if gt else None)]
     if any(p.is_file() for p in paths.values()):
         raise ValueError(f"{', '.join(paths)}: give all files or all folders")
-    keyed = {n: _keyed(f, n) for n, f in files.items()}
-    if len({frozenset(k) for k in keyed.values()}) > 1:
-        raise ValueError("folders are paired by file stem and these do not pair up: "
-                         + _unmatched(keyed))
-    return [(keyed["rgb"][k], keyed["depth"][k], keyed["gt"][k] if gt else None)
-            for k in keyed["depth"]]
+    by_id = {n: _by_id(f, n) for n, f in files.items()}
+    ids = match_ids(by_id, "xmodal upsample", " and ".join(str(p) for p in paths.values()))
+    return [(by_id["rgb"][k], by_id["depth"][k], by_id["gt"][k] if gt else None) for k in ids]
 
 
 def output_paths(depth_path: str | Path, out_dir: str | Path, colormap: str | None = None,
