@@ -241,8 +241,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     retain_freed_memory()
-    random.seed(args.seed)
-    np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     args.work_dir.mkdir(parents=True, exist_ok=True)
 
@@ -251,6 +249,8 @@ def main(argv: list[str] | None = None) -> None:
 
     camp = Campaign(args)
     log(camp.restore())
+    random.seed(args.seed + camp.iter)  # a resumed run draws new crops, not the first ones again
+    np.random.seed(args.seed + camp.iter)
     train = RGBDDDataset(data_root=args.train_root, scale=4, split="test", pipeline=[])
     sampler = CropSampler(train, args.crop)
     val = {s: MiddleburyDataset(data_root=args.val_root, scale=s) for s in args.scales}
