@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xmodal.datasets.pairing import find_subdir, image_id, list_by_id, match_ids
 
@@ -61,3 +63,20 @@ def test_match_ids_lists_every_unpaired_file():
     msg = str(err.value)
     assert "do not pair up" in msg and "rgb/2_RGB.jpg" in msg and "depth/4_HR_gt.png" in msg
     assert "rgb/1_RGB.jpg" not in msg
+
+
+@given(ids=st.sets(st.from_regex(r"[A-Za-z0-9]{1,6}", fullmatch=True), min_size=1, max_size=8),
+       drop=st.sets(st.integers(0, 7), max_size=3))
+def test_match_ids_property(ids, drop):
+    """Equal id sets pair up in sorted order; otherwise every file without a partner is named."""
+    ids = sorted(ids)
+    guides = {k: Path(f"rgb/{k}_RGB.jpg") for k in ids}
+    kept = [k for i, k in enumerate(ids) if i not in drop]
+    depths = {k: Path(f"depth/{k}_HR_gt.png") for k in kept}
+    if len(kept) == len(ids):
+        assert match_ids({"guide": guides, "depth": depths}, "T", "root") == ids
+        return
+    with pytest.raises(ValueError) as err:
+        match_ids({"guide": guides, "depth": depths}, "T", "root")
+    for k in ids:
+        assert (f"rgb/{k}_RGB.jpg," in str(err.value) + ",") == (k not in kept)
