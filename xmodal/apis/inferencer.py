@@ -58,6 +58,12 @@ logger = logging.getLogger("xmodal.apis")
 def resolve_device(device: str | torch.device) -> torch.device:
     """Resolve ``'auto'`` (CUDA when available, else CPU), ``'cpu'`` or ``'cuda[:i]'``.
 
+    Args:
+        device: the device name, or a :class:`torch.device`.
+
+    Returns:
+        The :class:`torch.device`.
+
     Raises:
         ValueError: unknown device, or CUDA asked for but not available.
     """
@@ -345,8 +351,8 @@ class GDSRInferencer:
             "depth_max": batch.dmax, "padded": batch.padded, "resized_guide": batch.resized,
             "tiles": batch.tiles, "device": str(self.device), "consistent": consistent,
         }
-        logger.info("x%d %dx%d -> %dx%d: %d invalid LR pixels filled, %d HR pixels left "
-                    "invalid%s", batch.scale, wl, hl, wh, hh, batch.n_invalid,
+        logger.info("%s x%d %dx%d -> %dx%d: %d invalid LR pixels filled, %d HR pixels left "
+                    "invalid%s", info["model"], batch.scale, wl, hl, wh, hh, batch.n_invalid,
                     info["n_invalid_hr"], ", guide resized" if batch.resized else "")
         return info
 
