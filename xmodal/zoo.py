@@ -179,7 +179,11 @@ register_model_entry(ModelEntry(
     name="d2a2",
     arch=lambda s: dict(type="D2A2", scale=s),
     scales=(4, 8, 16),
-    weights={s: WeightsFile(f"d2a2_rgbdd_x{s}.pth") for s in (4, 8, 16)},
+    # sha256=None: not pinned yet (the loader then checks nothing); pin each file's
+    # python -c "from xmodal.weights import *; print(file_sha256(WEIGHTS_DIR / NAME))"
+    weights={4: WeightsFile("d2a2_rgbdd_x4.pth", sha256=None),
+             8: WeightsFile("d2a2_rgbdd_x8.pth", sha256=None),
+             16: WeightsFile("d2a2_rgbdd_x16.pth", sha256=None)},
     needs_weights=True,
     default_for=(4, 8, 16),
     licence=_RGBDD_LICENCE,

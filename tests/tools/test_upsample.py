@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from crafted_pickles import crafted_pickles
 from PIL import Image
 
@@ -151,7 +152,7 @@ def _no_compute(monkeypatch):
 
 
 @pytest.mark.parametrize("case", ["colormap", "out_is_file", "tile", "overlap", "weights",
-                                  "no_overwrite"])
+                                  "no_overwrite", "device"])
 def test_arguments_checked_before_any_compute(tmp_path, capsys, monkeypatch, case):
     rgb, depth, _ = _write_pair(tmp_path / "in")
     out = tmp_path / "o"
@@ -162,7 +163,10 @@ def test_arguments_checked_before_any_compute(tmp_path, capsys, monkeypatch, cas
         "overlap": (["--tile", "32", "--overlap", "32"], "overlap (32) must be smaller"),
         "weights": (["--weights", str(tmp_path / "none.pth")], "weights: file not found"),
         "no_overwrite": (["--no-overwrite"], "--no-overwrite: 1 output(s) exist"),
+        "device": (["--device", "cuda"], "CUDA is not available"),
     }[case]
+    if case == "device" and torch.cuda.is_available():
+        pytest.skip("CUDA is available here: --device cuda is valid")
     if case == "out_is_file":
         out.write_text("a file")
     if case == "no_overwrite":
