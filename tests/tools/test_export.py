@@ -1,0 +1,53 @@
+"""The ``xmodal export`` command (``python -m xmodal.tools.export``)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from xmodal.deploy import load_pt2
+from xmodal.tools.export import build_parser, main
+
+
+def test_arch_to_pt2(tmp_path, capsys):
+    out = tmp_path / "lda.pt2"
+    assert main(["--arch", '{"type": "LDA", "channels": 4}', "--size", "6x8", "--dynamic",
+                 "--out", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    y = load_pt2(out)(torch.rand(2, 4, 5, 9), torch.rand(2, 4, 5, 9))  # another size
+    assert y.shape == (2, 4, 5, 9)
+
+
+def test_parser_defaults():
+    args = build_parser().parse_args(["--out", "m.onnx"])
+    assert (args.model, args.scale, args.size, args.dcn, args.opset) == \
+        ("d2a2", 4, (480, 640), "native", 20)
+    assert not (args.dynamic or args.fp16) and args.format is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--arch", "{type: LDA}"], "not valid JSON"),
+        (["--arch", '["LDA"]'], "JSON object with a 'type'"),
+        (["--arch", '{"type": "NoSuchBlock"}'], "NoSuchBlock"),
+        (["--arch", '{"type": "LDA"}', "--weights", "w.pth"], "--weights goes with --model"),
+        (["--model", "d2a2", "--size", "482x640"], "multiple of the scale factor 4"),
+        (["--model", "d2a2", "--weights", "missing.pth"], "missing.pth"),
+        (["--arch", '{"type": "DGA", "channels": 8}', "--dcn", "deformconv", "--opset", "18",
+          "--format", "onnx"], "opset"),
+    ],
+)
+def test_bad_input_gives_one_error_line(tmp_path, capsys, argv, match):
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--out", str(tmp_path / "m.pt2")])
+    assert info.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("xmodal export: error:") and match in err[0]
+    assert not (tmp_path / "m.pt2").exists()
+
+
+def test_bad_size_text_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--size", "480", "--out", "m.onnx"])
+    assert info.value.code == 2 and "HxW" in capsys.readouterr().err
