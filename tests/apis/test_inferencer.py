@@ -97,3 +97,15 @@ def test_dada_is_lr_consistent(pair):
     pooled = out.reshape(16, 4, 20, 4).mean(axis=(1, 3))
     np.testing.assert_allclose(pooled, depth, rtol=1e-4)
     assert info["model"] == "dada"
+
+
+@pytest.mark.parametrize("scale", [4, 8, 16])
+def test_the_default_model_runs_at_every_default_scale_without_weights_argument(scale):
+    from xmodal.zoo import default_model
+
+    rng = np.random.default_rng(scale)
+    rgb = rng.integers(0, 256, (64, 96, 3), dtype=np.uint8)
+    lr = rng.uniform(800, 1600, (64 // scale, 96 // scale)).astype(np.float32)
+    out, info = upsample(rgb, lr, device="cpu", return_info=True)
+    assert info["model"] == default_model(scale) and info["scale"] == scale
+    assert out.shape == (64, 96) and np.isfinite(out).all()
