@@ -62,7 +62,7 @@ SHAPES = st.tuples(st.integers(1, 3), st.integers(2, 12), st.integers(2, 12))
 def _exported(name: str, fmt: str, tmp: Path) -> tuple[torch.nn.Module, object]:
     """(eager block, callable of the exported file) for one block and format, cached."""
     block = perturbed(BLOCKS[name])
-    path = export(block, tmp / f"{name}.{fmt}", size=(6, 7), dynamic=True)
+    path = export(block, tmp / f"{name}.{fmt}", size=(6, 7))
     if fmt == "pt2":
         return block, load_pt2(path)
     from xmodal.deploy import onnx_session, run_onnx
@@ -111,6 +111,14 @@ def _op_types(path: Path) -> set[str]:
 def test_native_route_has_standard_ops_only(tmp_dir, dga):
     ops = _op_types(export(dga, tmp_dir / "dga_native.onnx", size=(6, 7)))
     assert "GridSample" in ops and "DeformConv" not in ops
+
+
+@ONNX_DEPS
+def test_static_export_fixes_batch_and_size(tmp_dir, dga):
+    from xmodal.deploy import onnx_session
+
+    path = export(dga, tmp_dir / "dga_static.onnx", size=(6, 7), dynamic=False)
+    assert [i.shape for i in onnx_session(path).get_inputs()] == [[1, 8, 6, 7]] * 2
 
 
 @ONNX_DEPS

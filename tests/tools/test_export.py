@@ -11,7 +11,7 @@ from xmodal.tools.export import build_parser, main
 
 def test_arch_to_pt2(tmp_path, capsys):
     out = tmp_path / "lda.pt2"
-    assert main(["--arch", '{"type": "LDA", "channels": 4}', "--size", "6x8", "--dynamic",
+    assert main(["--arch", '{"type": "LDA", "channels": 4}', "--size", "6x8",
                  "--out", str(out)]) == 0
     assert str(out) in capsys.readouterr().out
     y = load_pt2(out)(torch.rand(2, 4, 5, 9), torch.rand(2, 4, 5, 9))  # another size
@@ -22,7 +22,8 @@ def test_parser_defaults():
     args = build_parser().parse_args(["--out", "m.onnx"])
     assert (args.model, args.scale, args.size, args.dcn, args.opset) == \
         ("d2a2", 4, (480, 640), "native", 20)
-    assert not (args.dynamic or args.fp16) and args.format is None
+    assert args.dynamic and not args.fp16 and args.format is None
+    assert not build_parser().parse_args(["--no-dynamic", "--out", "m.onnx"]).dynamic
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ The deformable convolution of DGA reaches the exported graph by one of two route
   (1.32.0 runs it; :func:`xmodal.deploy.deformconv_supported` checks the one
   installed); older onnxruntime releases refuse the graph.
 
-Both routes give the eager model's outputs to float rounding. ``dynamic=True``
-exports a graph for any batch and any size (a generator's HR size a multiple of
+Both routes give the eager model's outputs to float rounding. By default
+(``dynamic=True``) the graph runs at any batch and any size (a generator's HR size a multiple of
 its scale factor, see :mod:`xmodal.deploy.inputs`); ``fp16=True`` exports the
 float16 model (float16 inputs and outputs). The ONNX route uses
 ``torch.onnx.export(..., dynamo=True)`` (``torch.export`` then onnxscript).
@@ -96,7 +96,7 @@ def export(
     out: str | Path,
     format: str | None = None,
     size: tuple[int, int] = (480, 640),
-    dynamic: bool = False,
+    dynamic: bool = True,
     fp16: bool = False,
     dcn: str = "native",
     opset: int = DEFAULT_OPSET,
@@ -111,8 +111,9 @@ def export(
         size: ``(H, W)`` the graph is traced at: HR pixels of a generator (a
             multiple of its scale), feature pixels of a block. With ``dynamic``
             the graph runs at any size.
-        dynamic: dynamic batch, height and width (:func:`xmodal.deploy.dynamic_shapes`);
-            otherwise batch 1 at ``size`` only.
+        dynamic: dynamic batch, height and width (default; see
+            :func:`xmodal.deploy.dynamic_shapes`); False fixes the graph at batch 1
+            and ``size``.
         fp16: export the float16 model (float16 inputs and outputs).
         dcn: ``'native'`` (standard ops, default) or ``'deformconv'`` (ONNX
             ``DeformConv``, opset >= 19): how DGA's deformable conv is exported.

@@ -3,11 +3,10 @@
 Also ``python -m xmodal.tools.export``. Examples::
 
     xmodal export --model d2a2 --scale 4 --format onnx --out d2a2_x4.onnx
-    xmodal export --model d2a2 --scale 8 --weights my_x8.pth --format onnx --dynamic \
-        --out d2a2_x8.onnx
-    xmodal export --model d2a2 --scale 4 --format pt2 --size 480x640 --out d2a2_x4.pt2
-    xmodal export --arch '{"type": "DGA", "channels": 64}' --size 120x160 --format onnx \
-        --dynamic --out dga.onnx
+    xmodal export --model d2a2 --scale 8 --weights my_x8.pth --fp16 --out d2a2_x8_fp16.onnx
+    xmodal export --model d2a2 --scale 4 --format pt2 --size 480x640 --no-dynamic \
+        --out d2a2_x4_480x640.pt2
+    xmodal export --arch '{"type": "DGA", "channels": 64}' --dcn deformconv --out dga.onnx
 
 ``--model`` builds a model of the table with its weights (the shipped ones unless
 ``--weights``); ``--arch`` builds any registered generator or block from a JSON
@@ -50,8 +49,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["onnx", "pt2"], help="default: the --out suffix")
     p.add_argument("--size", type=_size, default=(480, 640), help="HxW traced: HR size of a "
                    "generator (a multiple of the scale), feature size of a block (480x640)")
-    p.add_argument("--dynamic", action="store_true", help="any batch and size (HR size a "
-                   "multiple of the scale)")
+    p.add_argument("--dynamic", action=argparse.BooleanOptionalAction, default=True,
+                   help="any batch and size, the HR size a multiple of the scale (default); "
+                   "--no-dynamic fixes batch 1 and --size")
     p.add_argument("--fp16", action="store_true", help="float16 model, inputs and outputs")
     p.add_argument("--dcn", choices=["native", "deformconv"], default="native",
                    help="deformable conv as standard ops (native, any runtime) or as the ONNX "
