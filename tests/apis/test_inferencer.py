@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from xmodal.apis import GDSRInferencer, upsample
+from xmodal.apis import GDSRInferencer, colourise, upsample
 
 
 def test_a_user_module_is_never_changed(pair, d2a2_tiny):
@@ -109,3 +109,23 @@ def test_the_default_model_runs_at_every_default_scale_without_weights_argument(
     out, info = upsample(rgb, lr, device="cpu", return_info=True)
     assert info["model"] == default_model(scale) and info["scale"] == scale
     assert out.shape == (64, 96) and np.isfinite(out).all()
+
+
+def test_visualize_shares_one_colour_scale_and_maps_the_error(pair):
+    rgb, depth = pair
+    holed = depth.copy()
+    holed[0, 0] = 0.0
+    out, info = upsample(rgb, holed, model="bicubic", return_info=True)
+    gt = np.full_like(out, float(np.nanmean(out)))
+    images = GDSRInferencer.visualize(out, holed, info, gt, "viridis", error_factor=0.1)
+    assert list(images) == ["sr_color", "lr_color", "error"]
+    assert images["sr_color"].shape == (64, 80, 3) and images["lr_color"].shape == (16, 20, 3)
+    assert images["lr_color"][0, 0].tolist() == [0, 0, 0]  # a hole is black
+    # one scale: the smallest valid LR value gets the colormap's low end
+    lowest = np.unravel_index(np.argmin(np.where(holed > 0, holed, np.inf)), holed.shape)
+    low_end = colourise(np.array([[0.0]]), 0.0, 1.0, "viridis")[0, 0]
+    assert images["lr_color"][lowest].tolist() == low_end.tolist()
+    only_error = GDSRInferencer.visualize(out, holed, info, gt, colormap=None)
+    assert list(only_error) == ["error"]
+    with pytest.raises(ValueError, match="unknown matplotlib colormap"):
+        GDSRInferencer.visualize(out, holed, info, colormap="nope")

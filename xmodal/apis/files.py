@@ -39,7 +39,6 @@ from .depth_io import (
     IMAGE_SUFFIXES,
     UNIT_TO_REPORT,
     check_colormap,
-    colourise,
     read_depth,
     read_rgb,
     write_depth,
@@ -47,7 +46,7 @@ from .depth_io import (
 )
 from .holes import fill_invalid, invalid_mask
 from .inference import upsample
-from .inferencer import logger
+from .inferencer import GDSRInferencer, logger
 
 __all__ = ["list_inputs", "pair_key_tag", "pair_inputs", "output_paths", "check_out_dir",
            "bicubic_baseline", "upsample_file"]
@@ -191,16 +190,12 @@ def _read_gt(gt_path: str | Path, unit: str, size: tuple[int, int]) -> np.ndarra
     return np.where(invalid_mask(torch.from_numpy(gt)).numpy(), np.nan, gt)
 
 
-def _gt_figures(pred: np.ndarray, gt: np.ndarray, lr: np.ndarray, unit: str,
-                colormap: str | None) -> tuple[dict, np.ndarray]:
-    """RMSE of the model and of bicubic against ``gt`` (NaN = invalid), and the error map."""
+def _gt_figures(pred: np.ndarray, gt: np.ndarray, lr: np.ndarray, unit: str) -> dict:
+    """RMSE of the model and of bicubic against ``gt`` (NaN = invalid), in the report unit."""
     factor, report = UNIT_TO_REPORT[unit]
     base = bicubic_baseline(lr, gt.shape)
-    figures = dict(rmse=_masked_rmse(pred, gt, factor),
-                   rmse_bicubic=_masked_rmse(base, gt, factor), rmse_unit=report)
-    err = np.abs(pred - gt) * factor
-    top = float(np.nanpercentile(err, 99)) if np.isfinite(err).any() else 1.0
-    return figures, colourise(err, 0.0, max(top, 1e-6), colormap or "magma")
+    return dict(rmse=_masked_rmse(pred, gt, factor), rmse_bicubic=_masked_rmse(base, gt, factor),
+                rmse_unit=report)
 
 
 def upsample_file(
@@ -254,26 +249,16 @@ def upsample_file(
         pred, info = upsample(rgb, dfile.depth, depth_unit=dfile.unit, return_info=True, **kwargs)
     except (ValueError, RuntimeError) as err:
         raise type(err)(f"{err} ({Path(depth_path).name})") from None
-    images, result = _render(pred, info, dfile.depth, gt, dfile.unit, colormap)
+    images = GDSRInferencer.visualize(pred, dfile.depth, info, gt, colormap,
+                                      UNIT_TO_REPORT[dfile.unit][0])
+    result = _gt_figures(pred, gt, dfile.depth, dfile.unit) if gt is not None else {}
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     clipped = write_depth(targets[0], pred, dfile.fmt)
     if clipped:
         logger.warning("%s: %d valid pixels clipped to the %s range", targets[0].name, clipped,
                        dfile.fmt)
-    for path, image in zip(targets[1:], images):
+    for path, image in zip(targets[1:], images.values(), strict=True):  # same order
         write_png(path, image)
     return dict(result, outputs=[str(p) for p in targets], info=info, clipped=clipped)
 
 
-def _render(pred: np.ndarray, info: dict, lr: np.ndarray, gt: np.ndarray | None, unit: str,
-            colormap: str | None) -> tuple[list[np.ndarray], dict]:
-    """The coloured PNGs (in :func:`output_paths` order after the depth) and the RMSE dict."""
-    images, result = [], {}
-    if colormap:
-        lr_shown = np.where(invalid_mask(torch.from_numpy(lr)).numpy(), np.nan, lr)
-        images += [colourise(a, info["depth_min"], info["depth_max"], colormap)
-                   for a in (pred, lr_shown)]
-    if gt is not None:
-        result, err_image = _gt_figures(pred, gt, lr, unit, colormap)
-        images.append(err_image)
-    return images, result

@@ -20,7 +20,9 @@ inherit ``BaseInferencer``'s config and metafile loading.
    LR-consistency adjustment (:func:`xmodal.refine.lr_consistency_adjust`) if asked,
    NaN on HR pixels whose LR cell and its 8 neighbours are all invalid, crop or
    resize back to the guide's size, and a last check that the output holds no other
-   NaN and is not constant when the input is not.
+   NaN and is not constant when the input is not;
+4. :meth:`GDSRInferencer.visualize` (optional): the output and input coloured on one
+   scale, and with a ground truth the error map.
 
 The inferencer never changes a module passed in by the user: it runs a deep copy
 (moved to the device, in eval mode). On CPU, models of the table run on the
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -45,7 +48,7 @@ from xmodal.ops import NNPACKConv2d, nnpack_available
 from xmodal.refine import lr_consistency_adjust
 from xmodal.zoo import default_model, default_scales, get_model_entry
 
-from .depth_io import check_depth_unit
+from .depth_io import check_depth_unit, colourise
 from .holes import fill_invalid, invalid_mask, invalid_support_hr
 from .inputs import check_depth_values, check_tiling, depth_tensor, guide_tensor, pick_scale
 from .tiling import tile_starts, tiled_forward
@@ -341,6 +344,42 @@ class GDSRInferencer:
         out = (pred.reshape(*batch.like.shape[:-2], hh, wh) if batch.like is not None
                else pred[0, 0].numpy())
         return (out, info) if return_info else out
+
+    @staticmethod
+    def visualize(pred: np.ndarray, depth_lr: np.ndarray, info: dict,
+                  gt: np.ndarray | None = None, colormap: str | None = "turbo",
+                  error_factor: float = 1.0) -> dict[str, np.ndarray]:
+        """Colour images of one result (the visualize step of the inferencer convention).
+
+        Args:
+            pred: HR depth (H, W) as returned (NaN = invalid).
+            depth_lr: the LR depth (h, w) that was given, same unit (0/NaN/inf = hole).
+            info: the call's info dict (``return_info=True``); its ``depth_min`` /
+                ``depth_max`` are the one colour scale of the output and the input.
+            gt: optional HR ground truth (H, W), NaN where invalid.
+            colormap: matplotlib colormap of the depth images; None: no depth images
+                (the error map then uses ``'magma'``).
+            error_factor: multiplier from the depth unit to the error map's unit.
+
+        Returns:
+            uint8 RGB images (H, W, 3) / (h, w, 3): ``'sr_color'`` and ``'lr_color'``
+            (with ``colormap``; holes black) and ``'error'`` (with ``gt``: the absolute
+            error coloured from 0 to its 99th percentile).
+
+        Raises:
+            ValueError: unknown colormap.
+        """
+        images = {}
+        if colormap:
+            lr = np.asarray(depth_lr, np.float32)
+            lr_shown = np.where(invalid_mask(torch.from_numpy(lr)).numpy(), np.nan, lr)
+            for key, arr in (("sr_color", pred), ("lr_color", lr_shown)):
+                images[key] = colourise(arr, info["depth_min"], info["depth_max"], colormap)
+        if gt is not None:
+            err = np.abs(pred - gt) * error_factor
+            top = float(np.nanpercentile(err, 99)) if np.isfinite(err).any() else 1.0
+            images["error"] = colourise(err, 0.0, max(top, 1e-6), colormap or "magma")
+        return images
 
     def _info(self, batch: GDSRBatch, pred: Tensor, consistent: bool) -> dict:
         (hh, wh), (hl, wl) = batch.hr_size, batch.lr_size
