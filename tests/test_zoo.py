@@ -69,6 +69,7 @@ def test_table_entries_and_defaults():
         assert sum(s in e.default_for for e in MODEL_TABLE.values()) == 1
     assert default_scales() == (4, 8, 16)
     assert get_model_entry("dada").supports(3) and not get_model_entry("d2a2").supports(2)
+    assert {e.preset for e in MODEL_TABLE.values()} <= {"d2a2", "dada"}
     with pytest.raises(ValueError, match="model must be one of d2a2, dsrdiff, bicubic, dada"):
         get_model_entry("dkn")
     with pytest.raises(ValueError, match="no default model at x2"):

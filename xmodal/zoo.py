@@ -58,7 +58,9 @@ class ModelEntry:
         default_for: scales at which this is the default model of
             :func:`xmodal.apis.upsample` and ``xmodal upsample``.
         licence: licence terms of the weights (and of the data they come from).
-        protocol: how inputs are normalised (the preset the figures use).
+        preset: the evaluation preset its figures are measured under: ``'d2a2'`` (the
+            D2A2/DCTNet preset of the GDSR papers) or ``'dada'`` (the DADA preset).
+        protocol: how the inference inputs are normalised and the output returned.
         cpu_notes: how it runs on CPU (fast path, measured time).
         gpu_notes: how it runs on CUDA.
         description: one paragraph for the model-zoo page.
@@ -72,6 +74,7 @@ class ModelEntry:
     needs_weights: bool = False
     default_for: tuple[int, ...] = ()
     licence: str = ""
+    preset: str = "d2a2"
     protocol: str = ""
     cpu_notes: str = ""
     gpu_notes: str = ""

@@ -2,7 +2,8 @@
 
 ``xmodal-model-table`` emits one summary table (model, scales, default at which
 scales, shipped weights with their pinned sha256, licence) and one paragraph per
-model (description, input protocol, CPU and GPU notes, architecture config).
+model (description, evaluation preset, inputs, CPU and GPU notes, architecture
+config).
 It reads :data:`xmodal.zoo.MODEL_TABLE`, the same table the API, the
 ``xmodal upsample`` choices and the weights loader read, so the page cannot
 disagree with the code.
@@ -56,7 +57,8 @@ def model_table_rst() -> str:
     for e in MODEL_TABLE.values():
         scale = e.scales[0] if e.scales else 4
         lines += ["", f"``{e.name}``", "   " + _text(e.description), "",
-                  f"   *Protocol:* {_text(e.protocol)}. *CPU:* {_text(e.cpu_notes)}. "
+                  f"   *Evaluation preset:* ``{e.preset}``. *Inputs:* {_text(e.protocol)}. "
+                  f"*CPU:* {_text(e.cpu_notes)}. "
                   f"*GPU:* {_text(e.gpu_notes)}. *Architecture at x{scale}:* "
                   f"``{e.arch(scale)!r}``."]
     return "\n".join(lines) + "\n"
