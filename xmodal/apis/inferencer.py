@@ -46,6 +46,7 @@ from torch import Tensor, nn
 
 from xmodal.ops import NNPACKConv2d, nnpack_available
 from xmodal.refine import lr_consistency_adjust
+from xmodal.weights import build_generator
 from xmodal.zoo import default_model, default_scales, get_model_entry
 
 from .depth_io import check_depth_unit, colourise
@@ -234,8 +235,6 @@ class GDSRInferencer:
             if own != scale:
                 raise ValueError(f"the model is x{own} but the inputs are x{scale}")
             return copy.deepcopy(self.model).eval().to(self.device)
-        from xmodal.weights import build_generator
-
         net = build_generator(self.model_name(scale), scale, self.weights)[0].to(self.device)
         if self._nnpack:
             net = NNPACKConv2d.convert(net)
