@@ -3,7 +3,9 @@
 Inference: ``xmodal.models.D2A2(scale)`` at output size ``--size`` (H x W of the
 guide / output; the LR input is ``size / scale``), batch 1, random inputs in
 [0, 1], median of ``--repeat`` forwards after ``--warmup`` under
-``torch.inference_mode``. Peak memory: CUDA ``max_memory_allocated`` above the
+``torch.inference_mode``, the blocks converted to their in-place inference forwards
+(:func:`xmodal.models.convert_inplace`, as the inferencer does; ``--plain-blocks``
+leaves them plain). Peak memory: CUDA ``max_memory_allocated`` above the
 resident model; CPU the process' peak RSS above the RSS before the call.
 Every row is compared with the *official configuration* measured in the same
 run, same scale (torchvision DCN, fp32, NCHW, eager): ``speed-up`` = its median
@@ -65,7 +67,7 @@ from _common import (  # noqa: E402
 )
 
 from xmodal.align.dga import DeformableGeometricAlign  # noqa: E402
-from xmodal.models import D2A2  # noqa: E402
+from xmodal.models import D2A2, convert_inplace  # noqa: E402
 from xmodal.ops import NNPACKConv2d, nnpack_available, resolve_backend  # noqa: E402
 
 VARIANTS = (
@@ -139,6 +141,8 @@ def bench_inference(args, device, backends, headers_out: list) -> list[list[obje
         for backend in backends:
             for variant in args.variants:
                 net = build_net(scale, backend, device, args.offset_std).eval()
+                if not args.plain_blocks:
+                    net = convert_inplace(net)
                 model, ctx, cl = variant_setup(net, variant, device)
                 lr, guide, target = make_inputs(1, args.size, scale, device, cl)
 
@@ -239,6 +243,9 @@ def main(argv: list[str] | None = None) -> None:
                    help="std of the DGA offset-head weights (official init is 0, i.e. zero "
                         "offsets; default 0.01 gives sub-pixel random offsets like a trained net)")
     p.add_argument("--no-inference", action="store_true")
+    p.add_argument("--plain-blocks", action="store_true",
+                   help="inference without xmodal.models.convert_inplace (the blocks' plain "
+                        "autograd-safe forwards), to see what the in-place forwards save")
     p.add_argument("--train", action="store_true", help="add training steps (default on CUDA)")
     p.add_argument("--train-batches", nargs="+", type=int, default=[4, 16])
     p.add_argument("--train-variants", nargs="+", choices=VARIANTS, default=None,

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 PACKAGES = ("align", "fuse", "models", "ops", "refine", "datasets", "evaluation", "apis", "zoo",
-            "weights", "engine", "deploy")
+            "weights", "engine", "deploy", "utils")
 STRICT = ("align", "fuse", "models")  # must carry Args + Shape per the issue
 
 

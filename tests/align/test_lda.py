@@ -67,7 +67,7 @@ def test_fast_statistics_and_affine_equal_the_formulas(b, c, h, w, offset, chann
     torch.testing.assert_close(mean, mean_ref, rtol=1e-10, atol=1e-10)
     torch.testing.assert_close(std, std_ref, rtol=1e-10, atol=1e-10)
     torch.testing.assert_close(domain_align(x, mean_t, std_t), ref, rtol=1e-9, atol=1e-9)
-    if grad:  # the in-place square is skipped under autograd: backward works
+    if grad:  # backward through the statistics works
         std.sum().backward()
         assert torch.isfinite(x.grad).all()
 

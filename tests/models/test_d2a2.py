@@ -43,7 +43,7 @@ def test_input_errors():
         D2A2(scale=3)
     with pytest.raises(ValueError, match="guide must be"):
         net(torch.rand(1, 1, 4, 4), torch.rand(1, 3, 15, 16))
-    with pytest.raises(ValueError, match="lr must be"):
+    with pytest.raises(ValueError, match="lr must have 1 channel,"):
         net(torch.rand(1, 3, 4, 4), torch.rand(1, 3, 16, 16))
     with pytest.raises(TypeError, match="guide must be a torch.Tensor"):
         net(torch.rand(1, 1, 4, 4), None)

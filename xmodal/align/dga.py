@@ -31,9 +31,9 @@ import math
 import torch
 from torch import Tensor, nn
 
-from ..ops import modulated_deform_conv2d, needs_autograd, resolve_backend
+from ..ops import modulated_deform_conv2d, resolve_backend
 from ..registry import MODELS
-from ._checks import check_pair
+from ..utils.checks import check_pair
 
 __all__ = ["DeformableGeometricAlign", "DGA"]
 
@@ -133,8 +133,7 @@ class DeformableGeometricAlign(nn.Module):
         out = self.offset_mask(self.offset_feat(torch.cat((target, guide_aligned), dim=1)))
         n = 2 * self.deform_groups * self.kernel_size**2
         # [o1 | o2 | mask]: cat(o1, o2) is the first 2/3 of the channels, a view, no copy
-        mask = out[:, n:]
-        return out[:, :n], torch.sigmoid(mask) if needs_autograd(out) else mask.sigmoid_()
+        return out[:, :n], torch.sigmoid(out[:, n:])
 
     def forward(
         self, target: Tensor, guide: Tensor, guide_aligned: Tensor | None = None

@@ -22,7 +22,7 @@ import torch
 from torch import Tensor, nn
 
 from ..registry import MODELS
-from ._checks import check_pair
+from ..utils.checks import check_pair, check_positive_int
 
 __all__ = ["LearnableDomainAlignment", "LDA", "instance_mean_std", "domain_align"]
 
@@ -60,10 +60,8 @@ def instance_mean_std(x: Tensor, eps: float = 1e-5) -> tuple[Tensor, Tensor]:
     _check_statistics_size(x, "x")
     n = x.shape[-2] * x.shape[-1]
     mean = x.mean(dim=(2, 3), keepdim=True)
-    dev = x - mean
-    sq = dev.square() if dev.requires_grad else dev.square_()
-    std = (sq.sum(dim=(2, 3), keepdim=True) / (n - 1) + eps).sqrt()
-    return mean, std
+    var = (x - mean).square().sum(dim=(2, 3), keepdim=True) / (n - 1)
+    return mean, (var + eps).sqrt()
 
 
 def domain_align(guide: Tensor, mean: Tensor, std: Tensor, eps: float = 1e-5) -> Tensor:
@@ -84,10 +82,7 @@ def domain_align(guide: Tensor, mean: Tensor, std: Tensor, eps: float = 1e-5) ->
     # One pass over the feature map: guide * a + b with the small (B, C, 1, 1) a, b.
     scale = std / g_std
     shift = mean - g_mean * scale
-    if guide.requires_grad or scale.requires_grad or shift.requires_grad:
-        return torch.addcmul(shift, guide, scale)
-    # out= keeps the guide's memory format (channels-last stays channels-last)
-    return torch.addcmul(shift, guide, scale, out=torch.empty_like(guide))
+    return torch.addcmul(shift, guide, scale)
 
 
 def _mlp(in_features: int, hidden: int, out_features: int) -> nn.Sequential:
@@ -137,9 +132,8 @@ class LearnableDomainAlignment(nn.Module):
         eps: float = 1e-5,
     ) -> None:
         super().__init__()
-        for arg, value in (("channels", channels), ("hidden_channels", hidden_channels)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{arg} must be a positive integer, got {value!r}")
+        check_positive_int(channels, "channels")
+        check_positive_int(hidden_channels, "hidden_channels")
         self.channels = channels
         self.per_channel = per_channel
         self.eps = eps
@@ -155,12 +149,16 @@ class LearnableDomainAlignment(nn.Module):
         std = self.std_mlp(t_std.flatten(1))[..., None, None]
         return mean, std
 
-    def forward(self, target: Tensor, guide: Tensor) -> Tensor:
+    def check_inputs(self, target: object, guide: object) -> None:
+        """Raise TypeError / ValueError unless (target, guide) suit :meth:`forward`."""
         check_pair(target, guide, self.channels, same_size=False)
         _check_statistics_size(target, "target")
         _check_statistics_size(guide, "guide")
+
+    def forward(self, target: Tensor, guide: Tensor) -> Tensor:
+        self.check_inputs(target, guide)
         mean, std = self.predict_statistics(target)
-        return self.proj(domain_align(guide, mean, std, self.eps)).add_(guide)
+        return self.proj(domain_align(guide, mean, std, self.eps)) + guide
 
 
 LDA = LearnableDomainAlignment

@@ -10,7 +10,7 @@ from __future__ import annotations
 from torch import Tensor, nn
 
 from ..registry import MODELS
-from ._checks import check_pair
+from ..utils.checks import check_pair
 
 __all__ = ["InstanceNormAlign", "BatchNormAlign", "IdentityAlign"]
 

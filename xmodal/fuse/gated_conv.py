@@ -13,9 +13,8 @@ from collections.abc import Callable
 
 from torch import Tensor, nn
 
-from ..align._checks import check_feature
-from ..ops import needs_autograd
 from ..registry import MODELS
+from ..utils.checks import check_feature
 
 __all__ = ["GatedConv", "GatedConv2d"]
 
@@ -74,8 +73,7 @@ class GatedConv(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         check_feature(x, "x", self.in_channels)
-        feat, gate = self.act(self.conv(x)), self.gate_map(x)
-        return self.norm(feat * gate if needs_autograd(feat, gate) else feat.mul_(gate))
+        return self.norm(self.act(self.conv(x)) * self.gate_map(x))
 
 
 GatedConv2d = GatedConv

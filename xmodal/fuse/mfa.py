@@ -11,8 +11,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ..align._checks import check_pair
 from ..registry import MODELS, build_block
+from ..utils.checks import check_pair
 
 __all__ = ["MaskToPixelAggregation", "MFA"]
 

@@ -19,9 +19,8 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from ..align._checks import check_pair
-from ..ops import needs_autograd
 from ..registry import MODELS
+from ..utils.checks import check_pair
 
 __all__ = [
     "PixelAttentionFusion",
@@ -72,8 +71,7 @@ class PixelAttentionFusion(nn.Module):
 
     def forward(self, target: Tensor, guide: Tensor) -> Tensor:
         check_pair(target, guide, self.channels)
-        attn = self.attention_map(target, guide)
-        return target * attn if needs_autograd(target, attn) else attn.mul_(target)
+        return target * self.attention_map(target, guide)
 
 
 @MODELS.register_module()

@@ -14,6 +14,7 @@ from torch import Tensor, nn
 
 from xmodal.datasets.protocol import upsample_bicubic_pil
 from xmodal.registry import MODELS
+from xmodal.utils.checks import check_lr_guide, check_positive_int
 
 __all__ = ["Bicubic"]
 
@@ -46,8 +47,7 @@ class Bicubic(nn.Module):
 
     def __init__(self, scale: int, backend: str = "pil") -> None:
         super().__init__()
-        if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
-            raise ValueError(f"scale must be a positive integer, got {scale!r}")
+        check_positive_int(scale, "scale")
         if backend not in ("pil", "torch"):
             raise ValueError(f"backend must be 'pil' or 'torch', got {backend!r}")
         self.scale = scale
@@ -55,13 +55,8 @@ class Bicubic(nn.Module):
 
     def forward(self, lr: Tensor, guide: Tensor) -> Tensor:
         """Up-sample ``lr`` by ``scale``; see the class docstring."""
-        if lr.ndim != 4 or lr.shape[1] != 1:
-            raise ValueError(f"lr must have shape (B, 1, h, w), got {tuple(lr.shape)}")
-        b, _, h, w = lr.shape
-        expected = (b, 3, h * self.scale, w * self.scale)
-        if guide.ndim != 4 or tuple(guide.shape) != expected:
-            raise ValueError(f"guide must have shape {expected} (lr x scale {self.scale}), "
-                             f"got {tuple(guide.shape)}")
+        check_lr_guide(lr, guide, self.scale)
+        b = lr.shape[0]
         if self.backend == "torch":
             return F.interpolate(lr, scale_factor=self.scale, mode="bicubic", align_corners=False)
         lr_np = lr.detach().to("cpu", torch.float32).numpy()

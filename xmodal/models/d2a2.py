@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..registry import MODELS, build_block
+from ..utils.checks import check_lr_guide
 from .encoders import DepthEncoder, GuideEncoder
 
 __all__ = ["D2A2", "CrossModalFusion"]
@@ -123,22 +124,8 @@ class D2A2(nn.Module):
             nn.init.zeros_(self.tail[-1].weight)
             nn.init.zeros_(self.tail[-1].bias)
 
-    def _check(self, lr: object, guide: object) -> None:
-        for name, t, c in (("lr", lr, 1), ("guide", guide, self.guide_channels)):
-            if not isinstance(t, Tensor):
-                raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-            if t.dim() != 4 or t.shape[1] != c:
-                raise ValueError(f"{name} must be (B, {c}, H, W), got shape {tuple(t.shape)}")
-        h, w = lr.shape[-2:]
-        expected = (h * self.scale, w * self.scale)
-        if tuple(guide.shape[-2:]) != expected or lr.shape[0] != guide.shape[0]:
-            raise ValueError(
-                f"guide must be (B, {self.guide_channels}, {expected[0]}, {expected[1]}) for lr "
-                f"{tuple(lr.shape)} at scale {self.scale}, got {tuple(guide.shape)}"
-            )
-
     def forward(self, lr: Tensor, guide: Tensor) -> Tensor:
-        self._check(lr, guide)
+        check_lr_guide(lr, guide, self.scale, self.guide_channels)
         hr_size = guide.shape[-2:]
         if self.scale > 4:  # the network is x4 inside (official behaviour)
             size = (hr_size[0] // 4, hr_size[1] // 4)

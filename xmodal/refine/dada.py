@@ -22,6 +22,7 @@ from torch import Tensor, nn
 
 from xmodal.refine.diffusion import GuidedAnisotropicDiffusion
 from xmodal.registry import MODELS
+from xmodal.utils.checks import check_lr_guide, check_positive_int
 
 __all__ = ["DADA"]
 
@@ -60,8 +61,7 @@ class DADA(nn.Module):
         lr_invalid_value: float | None = None,
     ) -> None:
         super().__init__()
-        if not isinstance(scale, int) or scale < 1:
-            raise ValueError(f"scale must be a positive int, got {scale!r}")
+        check_positive_int(scale, "scale")
         self.scale = scale
         if feature_extractor is None:
             feature_extractor = dict(type="GuideDepthFeatures")
@@ -77,14 +77,8 @@ class DADA(nn.Module):
 
     def forward(self, lr: Tensor, guide: Tensor, valid: Tensor | None = None) -> Tensor:
         """Return the HR depth (B, 1, H, W) for ``lr`` (B, 1, h, w) and ``guide`` (B, 3, H, W)."""
-        if lr.ndim != 4 or guide.ndim != 4:
-            raise ValueError(
-                f"lr and guide must be 4-D, got {tuple(lr.shape)} and {tuple(guide.shape)}"
-            )
-        size = (lr.shape[-2] * self.scale, lr.shape[-1] * self.scale)
-        if tuple(guide.shape[-2:]) != size:
-            raise ValueError(f"guide must be {size} (scale {self.scale} x lr), got "
-                             f"{tuple(guide.shape[-2:])}")
+        check_lr_guide(lr, guide, self.scale, guide_channels=None)
+        size = tuple(guide.shape[-2:])
         lr_filled = lr
         if self.lr_invalid_value is not None:
             lr_ok = lr != self.lr_invalid_value

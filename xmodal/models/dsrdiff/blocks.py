@@ -26,8 +26,8 @@ import torch.nn.functional as F
 from einops import rearrange
 from torch import Tensor, nn
 
-from ...align._checks import check_pair
 from ...registry import MODELS
+from ...utils.checks import check_pair
 
 __all__ = [
     "LayerNorm2d", "GuidanceModulation", "ChannelAttention", "GatedDConvFFN",

@@ -25,10 +25,10 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ...registry import MODELS
+from ...utils.checks import check_lr_guide
 from ..d2a2 import CrossModalFusion
 from ..encoders import GuideEncoder
 from .blocks import FeatureFusionModule, GuidedTransformerBlock
-from .ggn import check_gdsr_pair
 
 __all__ = ["DepthSRNet", "DSRN"]
 
@@ -136,7 +136,7 @@ class DepthSRNet(nn.Module):
             nn.init.zeros_(self.tail[-1].bias)
 
     def forward(self, lr: Tensor, guide: Tensor, guidance: Tensor) -> Tensor:
-        check_gdsr_pair(lr, guide, self.scale, self.guide_channels)
+        check_lr_guide(lr, guide, self.scale, self.guide_channels)
         if not isinstance(guidance, Tensor) or guidance.shape != (lr.shape[0], self.guidance_dim):
             raise ValueError(
                 f"guidance must be (B, {self.guidance_dim}) with B = {lr.shape[0]}, got "

@@ -19,30 +19,13 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ...registry import MODELS
+from ...utils.checks import check_lr_guide
 from ..encoders import ResBlock
 
 __all__ = ["GuidanceEncoder", "GuidanceGenerationNet", "GGN", "check_gdsr_pair"]
 
 
-def check_gdsr_pair(lr: object, guide: object, scale: int, guide_channels: int = 3) -> None:
-    """Check an (lr (B, 1, h, w), guide (B, guide_channels, h*scale, w*scale)) pair.
-
-    Raises:
-        TypeError: non-tensor inputs.
-        ValueError: wrong rank, channels, batch or relative size.
-    """
-    for name, t, c in (("lr", lr, 1), ("guide", guide, guide_channels)):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-        if t.dim() != 4 or t.shape[1] != c:
-            raise ValueError(f"{name} must be (B, {c}, H, W), got shape {tuple(t.shape)}")
-    h, w = lr.shape[-2:]
-    expected = (lr.shape[0], guide_channels, h * scale, w * scale)
-    if tuple(guide.shape) != expected:
-        raise ValueError(
-            f"guide must be {expected} for lr {tuple(lr.shape)} at scale {scale}, "
-            f"got {tuple(guide.shape)}"
-        )
+check_gdsr_pair = check_lr_guide  # the older name of the shared GDSR pair check
 
 
 class GuidanceEncoder(nn.Module):

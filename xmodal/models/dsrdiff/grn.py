@@ -30,7 +30,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ...registry import MODELS
-from .ggn import GuidanceEncoder, check_gdsr_pair
+from ...utils.checks import check_lr_guide
+from .ggn import GuidanceEncoder
 from .schedule import DDPMSchedule
 
 __all__ = ["GuidanceDenoiser", "GuidanceRecoveryNet", "GRN"]
@@ -147,7 +148,7 @@ class GuidanceRecoveryNet(nn.Module):
 
     def condition(self, lr: Tensor, guide: Tensor) -> Tensor:
         """The condition vector ``c`` (B, D) from HR RGB + bicubic-up-sampled LR depth."""
-        check_gdsr_pair(lr, guide, self.scale, self.guide_channels)
+        check_lr_guide(lr, guide, self.scale, self.guide_channels)
         lr_up = F.interpolate(lr, size=guide.shape[-2:], mode="bicubic", align_corners=False)
         return self.condition_encoder(torch.cat((guide, lr_up), dim=1))
 
