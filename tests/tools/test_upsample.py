@@ -231,3 +231,20 @@ def test_dada_by_name_and_outputs_replaced_whole(tmp_path):
     lr = np.asarray(Image.open(depth)).astype(np.float32)
     assert sr.shape == (48, 64) and abs(sr.reshape(12, 4, 16, 4).mean((1, 3)) - lr).max() < 1
     assert sorted(p.name for p in out.iterdir()) == ["a_LR_sr.png"]  # no temporary left
+
+
+def test_full_disk_leaves_no_partial_output_and_names_the_file(tmp_path, capsys, monkeypatch):
+    import errno
+
+    rgb, depth, _ = _write_pair(tmp_path / "in")
+    real_save = Image.Image.save
+
+    def save_half(self, fp, *args, **kwargs):
+        real_save(self, fp, *args, **kwargs)  # some bytes reach the file, then the disk fills
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", save_half)
+    msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), "--out",
+                              str(tmp_path / "o"), "--model", "bicubic", "--quiet"])
+    assert "cannot write" in msg and "a_LR_sr.png: No space left on device" in msg
+    assert list((tmp_path / "o").iterdir()) == []  # no truncated output, no temporary
