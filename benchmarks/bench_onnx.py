@@ -14,15 +14,16 @@ by default), batch 1, random inputs, median of ``--repeat`` runs after
 ``--warmup``, all in the same process: eager PyTorch as shipped (native DCN,
 fp32, NCHW), onnxruntime CPU for each ``--dcn`` route (``native``: GridSample +
 MatMul graph; ``deformconv``: the ONNX DeformConv op) exported for any size (and,
-with ``--static``, the native graph fixed at ``--size``), then xmodal's CPU fast
+with ``--static``, the native graph fixed at ``--size``; with ``--fp16``, the
+float16 native graph), then xmodal's CPU fast
 path (``NNPACKConv2d.convert`` + ``retain_freed_memory``; measured last because
 the allocator setting lasts for the process). torch and onnxruntime use
 ``--threads`` threads.
 
 Example (the figures of docs/deploy.md)::
 
-    python benchmarks/bench_onnx.py --part parity --scales 4 8 16 --frames 3
-    python benchmarks/bench_onnx.py --part latency --repeat 3 --static
+    python benchmarks/bench_onnx.py --part parity --scales 4 8 16 --frames 3 --fp16
+    python benchmarks/bench_onnx.py --part latency --repeat 3 --static --fp16
 """
 
 from __future__ import annotations
@@ -91,13 +92,15 @@ def latency_rows(args: argparse.Namespace, tmp: Path) -> list[list[object]]:
 
     with torch.inference_mode():
         add("PyTorch eager (native DCN, fp32)", lambda: net(lr, guide))
-    routes = [(dcn, True) for dcn in args.dcn] + [("native", False)] * args.static
-    for dcn, dynamic in routes:
-        path = export(net, tmp / f"lat_{dcn}_{dynamic}.onnx", size=(h, w), dcn=dcn,
-                      dynamic=dynamic)
+    routes = ([(dcn, True, False) for dcn in args.dcn] + [("native", False, False)] * args.static
+              + [("native", True, True)] * args.fp16)
+    for dcn, dynamic, fp16 in routes:
+        path = export(net, tmp / f"lat_{dcn}_{dynamic}_{fp16}.onnx", size=(h, w), dcn=dcn,
+                      dynamic=dynamic, fp16=fp16)
         sess = onnx_session(path, threads=args.threads)
-        shape = "any size" if dynamic else f"fixed {w}x{h}"
-        add(f"onnxruntime CPU, dcn={dcn}, {shape}", lambda sess=sess: run_onnx(sess, lr, guide))
+        label = f"onnxruntime CPU, dcn={dcn}, " + ("any size" if dynamic else f"fixed {w}x{h}")
+        x = (lr.half(), guide.half()) if fp16 else (lr, guide)
+        add(label + (", fp16" if fp16 else ""), lambda sess=sess, x=x: run_onnx(sess, *x))
     if nnpack_available():
         fast = NNPACKConv2d.convert(build_generator("d2a2", s)[0])
         retain_freed_memory()
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--scales", type=int, nargs="+", default=[4, 8, 16])
     p.add_argument("--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS))
     p.add_argument("--frames", type=int, default=3, help="frames per dataset (parity)")
-    p.add_argument("--fp16", action="store_true", help="also the float16 export (parity)")
+    p.add_argument("--fp16", action="store_true", help="also the float16 export")
     p.add_argument("--size", type=parse_size, default=(480, 640), help="HR HxW (latency)")
     p.add_argument("--latency-scale", type=int, default=4)
     p.add_argument("--dcn", nargs="+", choices=["native", "deformconv"],

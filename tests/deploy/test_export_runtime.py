@@ -33,7 +33,7 @@ def test_missing_files_are_refused(tmp_path):
 def test_run_onnx_checks_the_input_count(tmp_path):
     from xmodal.deploy import export, onnx_session
 
-    path = export(torch.nn.Identity(), tmp_path / "id.onnx",
+    path = export(torch.nn.Identity(), tmp_path / "id.onnx", dynamic=False,
                   example_inputs=(torch.rand(1, 2, 3, 3),))
     sess = onnx_session(path, threads=1)
     x = np.random.default_rng(0).random((1, 2, 3, 3), dtype=np.float32)

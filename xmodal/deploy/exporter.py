@@ -119,8 +119,9 @@ def export(
             ``DeformConv``, opset >= 19): how DGA's deformable conv is exported.
         opset: ONNX opset (ignored for ``.pt2``).
         example_inputs: tensors to trace with instead of random ones; needed for
-            modules whose inputs :mod:`xmodal.deploy.inputs` cannot tell. With
-            ``dynamic`` their batch and sizes must be >= 2.
+            modules whose inputs :mod:`xmodal.deploy.inputs` cannot tell (export
+            those with ``dynamic=False``). With ``dynamic`` their batch and sizes
+            must be >= 2.
 
     Returns:
         The path written.
