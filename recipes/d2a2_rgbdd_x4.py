@@ -1,4 +1,4 @@
-# D2A2 x4 trained on the real RGB-D-D frames of ../shared/data, validated on
+# D2A2 x4 trained on the real RGB-D-D frames under $XMODAL_DATA, validated on
 # Middlebury (cross-dataset). Paper schedule: Adam 1e-4, batch 4, 256 crops, L1;
 # 500 epochs of 405 frames ~ 50k iterations.
 # Short CPU run: --cfg-options train_cfg.max_iters=20 train_cfg.val_interval=20

@@ -1,4 +1,4 @@
-# DSR-Diff (arXiv 2311.09919) stage 1 at x4 on the real RGB-D-D frames of ../shared/data:
+# DSR-Diff (arXiv 2311.09919) stage 1 at x4 on the real RGB-D-D frames under $XMODAL_DATA:
 # the GGN compresses HR RGB + HR depth + LR depth into a 256-value guidance and the DSRN
 # is trained with it end to end (L1 on depth). Validation on Middlebury is an ORACLE
 # evaluation (the GGN reads the HR depth); the deployable model is stage 2's.

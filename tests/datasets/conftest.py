@@ -10,15 +10,15 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def shared_gdsr() -> Path | None:
-    """``$XMODAL_DATA/gdsr`` or ``<repo>/../shared/data/gdsr`` when it exists, else None."""
+    """``$XMODAL_DATA/gdsr`` when it exists (tests/conftest.py sets the variable), else None."""
     env = os.environ.get("XMODAL_DATA")
-    root = Path(env) / "gdsr" if env else REPO.parent / "shared" / "data" / "gdsr"
-    return root if root.is_dir() else None
+    root = Path(env or ".") / "gdsr"
+    return root if env and root.is_dir() else None
 
 
 @pytest.fixture
 def gdsr_root() -> Path:
     root = shared_gdsr()
     if root is None:
-        pytest.skip("real GDSR data not found (set XMODAL_DATA or provide ../shared/data)")
+        pytest.skip("real GDSR data not found (set XMODAL_DATA)")
     return root

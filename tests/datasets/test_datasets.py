@@ -121,7 +121,6 @@ def test_nyuv2_mat_layout(tmp_path):
 
 
 def test_registry_builds_and_embedded_default(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)  # no ../shared/data from here -> embedded sample
     monkeypatch.delenv("XMODAL_DATA", raising=False)
     ds = DATASETS.build(dict(type="MiddleburyDataset", scale=4))
     assert Path(ds.data_root) == EMBEDDED_GDSR / "middlebury" and len(ds) == 6

@@ -1,6 +1,5 @@
 """IVIFDataset on the real VIF-Benchmark pairs; IVIF transforms."""
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +11,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def ivif_root() -> Path:
-    env = os.environ.get("XMODAL_DATA")
-    root = (Path(env) if env else REPO.parent / "shared" / "data") / "ivif" / "vif_benchmark"
-    if not root.is_dir():
-        pytest.skip("real IVIF data not found (set XMODAL_DATA or provide ../shared/data)")
-    return root
+def ivif_root(real_data_dir) -> Path:
+    return real_data_dir("ivif", "vif_benchmark")
 
 
 def test_real_pairs_load(ivif_root):

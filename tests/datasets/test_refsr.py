@@ -1,6 +1,5 @@
 """RefSRDataset on the real TTSR demo pair; RefSR transforms."""
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +11,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def demo_root() -> Path:
-    env = os.environ.get("XMODAL_DATA")
-    root = (Path(env) if env else REPO.parent / "shared" / "data") / "refsr" / "ttsr_demo"
-    if not root.is_dir():
-        pytest.skip("real RefSR demo data not found (set XMODAL_DATA or provide ../shared/data)")
-    return root
+def demo_root(real_data_dir) -> Path:
+    return real_data_dir("refsr", "ttsr_demo")
 
 
 def test_demo_self_supervised_item(demo_root):

@@ -27,10 +27,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _vif_root() -> Path:
-    env = os.environ.get("XMODAL_DATA")
-    root = (Path(env) if env else REPO.parent / "shared" / "data") / "ivif" / "vif_benchmark"
-    if not root.is_dir():
-        pytest.skip("real IVIF data not found (set XMODAL_DATA or provide ../shared/data)")
+    env = os.environ.get("XMODAL_DATA")  # set by tests/conftest.py when the data exists
+    root = Path(env or ".") / "ivif" / "vif_benchmark"
+    if not env or not root.is_dir():
+        pytest.skip("real IVIF data not found (set XMODAL_DATA)")
     return root
 
 

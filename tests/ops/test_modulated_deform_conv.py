@@ -15,7 +15,7 @@ from xmodal.ops import (
 
 MMCV_REASON = (
     "mmcv ops not importable (mmcv-lite or mmcv built without ops); build mmcv from its "
-    "sdist with MMCV_WITH_OPS=1 (see shared/TOOLCHAIN.md) to run the parity test"
+    "sdist with MMCV_WITH_OPS=1 (see docs/get_started.md) to run the parity test"
 )
 needs_mmcv = pytest.mark.skipif(not mmcv_ops_available(), reason=MMCV_REASON)
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")

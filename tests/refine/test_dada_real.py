@@ -13,10 +13,9 @@ from xmodal.refine import guide_depth_features, guided_anisotropic_diffusion
 
 
 def _middlebury() -> Path:
-    env = os.environ.get("XMODAL_DATA")
-    base = Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared" / "data"
-    root = base / "gdsr" / "middlebury"
-    if not (root / "depth").is_dir():
+    env = os.environ.get("XMODAL_DATA")  # set by tests/conftest.py when the data exists
+    root = Path(env or ".") / "gdsr" / "middlebury"
+    if not env or not (root / "depth").is_dir():
         pytest.skip(f"real Middlebury data not found at {root} (set XMODAL_DATA)")
     return root
 

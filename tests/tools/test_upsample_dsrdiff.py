@@ -7,6 +7,7 @@ recovery, writing, RMSE beside bicubic), not accuracy.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from xmodal.registry import MODELS
 from xmodal.tools.upsample import main
 from xmodal.weights import save_weights
 
-REALSCENE = Path(__file__).resolve().parents[3] / "shared" / "data" / "gdsr" / "rgbdd_realscene"
+REALSCENE = Path(os.environ.get("XMODAL_DATA") or ".", "gdsr", "rgbdd_realscene")  # conftest
 FRAME = "20200509112638"
 
 
@@ -61,7 +62,7 @@ def test_dsrdiff_on_an_embedded_rgbdd_crop(tmp_path, weights, capsys):
     assert np.array_equal(again, sr)  # fixed sample_seed: the same output every run
 
 
-@pytest.mark.skipif(not REALSCENE.is_dir(), reason="real-sensor frames of ../shared/data absent")
+@pytest.mark.skipif(not REALSCENE.is_dir(), reason="real-sensor frames absent (set XMODAL_DATA)")
 def test_dsrdiff_on_a_real_sensor_frame(tmp_path, weights, capsys):
     """Real ToF LR (192x144) and 512x384 RGB (ratio 2.67): a 48x36 LR crop, guide resized."""
     folder = tmp_path / "in"

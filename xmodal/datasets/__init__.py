@@ -6,7 +6,7 @@ from .folder_pair import FolderPairGDSRDataset, LuDataset, MiddleburyDataset, RG
 from .ivif import IVIFDataset, PackIVIFInputs, RandomCropIVIF, RandomFlipIVIF, resolve_ivif_root
 from .nyuv2 import NYUv2Dataset
 from .pairing import find_subdir, image_id, list_by_id, match_ids
-from .paths import resolve_gdsr_root
+from .paths import resolve_data_root, resolve_gdsr_root
 from .protocol import (
     SUPPORTED_SCALES,
     check_scale,
@@ -30,7 +30,8 @@ from .transforms import (
 __all__ = [
     "BaseGDSRDataset", "FolderPairGDSRDataset", "MiddleburyDataset", "LuDataset",
     "RGBDDDataset", "NYUv2Dataset", "default_test_pipeline", "default_train_pipeline",
-    "resolve_gdsr_root", "SUPPORTED_SCALES", "check_scale", "mod_crop", "make_lr_bicubic",
+    "resolve_data_root", "resolve_gdsr_root", "SUPPORTED_SCALES", "check_scale", "mod_crop",
+    "make_lr_bicubic",
     "minmax_normalise", "minmax_denormalise", "upsample_bicubic_pil", "resize_bicubic_pil",
     "ModCrop", "RandomCropPair", "MakeLRDepth", "MakeRealLRDepth", "RandomFlipTranspose",
     "PackGDSRInputs", "find_subdir", "image_id", "list_by_id", "match_ids",

@@ -30,7 +30,7 @@ def default_train_pipeline(crop_size: int = 256) -> list[dict]:
     ``RandomCropPair(crop_size) -> MakeLRDepth -> RandomFlipTranspose -> PackGDSRInputs``:
     the LR is made (PIL bicubic) from the HR crop and both are min-max normalised
     with the **crop's** HR min/max, as the official D2A2 NYUv2 loader does
-    (DESIGN.md section 3; :mod:`xmodal.datasets.transforms`).
+    (docs/evaluation.md; :mod:`xmodal.datasets.transforms`).
 
     Args:
         crop_size: side in pixels of the square HR crop (official D2A2: 256). It is

@@ -153,7 +153,7 @@ class MiddleburyDataset(FolderPairGDSRDataset):
         data_root: folder holding ``RGB/`` and ``Depth/`` (any case); ``None``
             resolves ``gdsr/middlebury`` over
             :func:`xmodal.datasets.paths.candidate_data_dirs` (``XMODAL_DATA``,
-            ``../shared/data``, then the 6-pair sample embedded in the package).
+            else the 6-pair sample embedded in the package).
         scale: up-sampling factor, 4, 8 or 16.
         split: ``'test'`` (the only split).
         pipeline: transform configs (``xmodal.registry.TRANSFORMS``) or callables;
@@ -205,8 +205,8 @@ class LuDataset(MiddleburyDataset):
     float32 depth (H, W) in 8-bit levels (0-255). The D2A2/DCTNet evaluation
     protocol as :class:`MiddleburyDataset`: RMSE in the 0-255 file scale
     (``unit='8bit'``), no border crop, no mask; same items. Default root:
-    ``gdsr/lu`` (not part of the project's shared data nor of the embedded
-    sample: pass ``data_root``).
+    ``gdsr/lu`` under ``XMODAL_DATA`` (the Lu set is not in the embedded
+    sample: set ``XMODAL_DATA`` or pass ``data_root``).
 
     Args:
         data_root: folder holding ``RGB/`` and ``Depth/`` (any case); ``None``
@@ -287,8 +287,7 @@ class RGBDDDataset(FolderPairGDSRDataset):
     Args:
         data_root: the flat folder or the release root; ``None`` resolves
             ``gdsr/rgbdd`` over :func:`xmodal.datasets.paths.candidate_data_dirs`
-            (``XMODAL_DATA``, ``../shared/data``, then the 12-pair sample
-            embedded in the package).
+            (``XMODAL_DATA``, else the 12-pair sample embedded in the package).
         scale: up-sampling factor, 4, 8 or 16.
         split: ``'test'`` or, for the release layout, ``'train'``.
         pipeline: transform configs or callables; ``None`` for the protocol's test

@@ -6,7 +6,7 @@ Layout (the VIF-Benchmark's, also MSRS/TNO/RoadScene exports)::
     <root>/vi/NAME.png   8-bit RGB (or grey) visible, same size as its IR
 
 Default root: ``<data>/ivif/vif_benchmark`` over
-:func:`xmodal.datasets.paths.candidate_data_dirs` (``XMODAL_DATA``, ``../shared/data``).
+:func:`xmodal.datasets.paths.resolve_data_root` (``XMODAL_DATA``, else the embedded data).
 Fusion has no ground truth; items carry only the two sources.
 """
 
@@ -25,7 +25,7 @@ from PIL import Image
 
 from xmodal.registry import DATASETS, TRANSFORMS
 
-from .paths import candidate_data_dirs
+from .paths import resolve_data_root
 
 __all__ = ["IVIFDataset", "RandomCropIVIF", "RandomFlipIVIF", "PackIVIFInputs",
            "resolve_ivif_root"]
@@ -37,10 +37,9 @@ _EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 def resolve_ivif_root(name: str = "vif_benchmark") -> Path:
     """Find ``<data>/ivif/<name>`` over the candidate data folders.
 
-    The data folders are :func:`xmodal.datasets.paths.candidate_data_dirs`:
-    ``$XMODAL_DATA`` alone when that variable is set, else ``../shared/data``
-    (relative to the working directory) then the package's embedded data. Only
-    that the folder exists is checked, not its ``ir/`` / ``vi/`` content.
+    :func:`xmodal.datasets.paths.resolve_data_root` for ``'ivif'``: ``$XMODAL_DATA``
+    alone when that variable is set, else the package's embedded data. Only that
+    the folder exists is checked, not its ``ir/`` / ``vi/`` content.
 
     Args:
         name: sub-folder of ``<data>/ivif/`` (default ``'vif_benchmark'``: 12
@@ -52,14 +51,7 @@ def resolve_ivif_root(name: str = "vif_benchmark") -> Path:
     Raises:
         FileNotFoundError: naming every path tried and the expected layout.
     """
-    tried = []
-    for base in candidate_data_dirs():
-        root = base / "ivif" / name
-        if root.is_dir():
-            return root
-        tried.append(str(root))
-    raise FileNotFoundError(f"no IVIF data folder found; tried {tried}. Expected layout: "
-                            f"{_LAYOUT}. Set XMODAL_DATA or pass data_root=...")
+    return resolve_data_root("ivif", name, _LAYOUT)
 
 
 @DATASETS.register_module()

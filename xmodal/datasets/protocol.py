@@ -1,6 +1,6 @@
 """The synthetic GDSR protocol of DKN / FDSR / DCTNet / D2A2 as typed functions.
 
-The "D2A2/DCTNet" preset (DESIGN.md section 3) that the guided depth
+The "D2A2/DCTNet" preset (docs/evaluation.md) that the guided depth
 super-resolution field reports on:
 
 1. crop the HR depth (and the guide) to a multiple of the scale, keeping the
@@ -90,7 +90,7 @@ def mod_crop(img: np.ndarray, scale: int) -> np.ndarray:
         ValueError: if ``img`` is not 2-D/3-D, ``scale`` is not a positive integer or
             the image is smaller than ``scale``.
 
-    Source: DKN/FDSR/DCTNet/D2A2 test loaders (``modcrop``), DESIGN.md section 3.
+    Source: DKN/FDSR/DCTNet/D2A2 test loaders (``modcrop``), docs/evaluation.md.
     """
     if not isinstance(img, np.ndarray):
         raise TypeError(f"img must be a numpy.ndarray, got {type(img).__name__}")
@@ -124,7 +124,7 @@ def make_lr_bicubic(depth_hr: np.ndarray, scale: int) -> np.ndarray:
         ValueError: if it is not 2-D, or is smaller than ``scale``.
 
     Source: ``Image.fromarray(depth).resize((w // s, h // s), Image.BICUBIC)`` in the
-    DKN/FDSR/DCTNet/D2A2 loaders (DESIGN.md section 3).
+    DKN/FDSR/DCTNet/D2A2 loaders (docs/evaluation.md).
     """
     _check_depth_2d(depth_hr, "depth_hr")
     scale = _check_positive_int(scale, "scale")
@@ -150,7 +150,7 @@ def upsample_bicubic_pil(lr: np.ndarray, scale: int) -> np.ndarray:
         TypeError: if ``lr`` is not a float32 numpy array.
         ValueError: if it is not 2-D or ``scale`` is not a positive integer.
 
-    Source: the bicubic baseline / DKN-FDSR-DCTNet input up-sampling (DESIGN.md section 3).
+    Source: the bicubic baseline / DKN-FDSR-DCTNet input up-sampling (docs/evaluation.md).
     """
     _check_depth_2d(lr, "lr")
     scale = _check_positive_int(scale, "scale")

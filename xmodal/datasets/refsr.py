@@ -23,7 +23,7 @@ from PIL import Image
 
 from xmodal.registry import DATASETS, TRANSFORMS
 
-from .paths import candidate_data_dirs
+from .paths import resolve_data_root
 
 __all__ = ["RefSRDataset", "CropRefSR", "MakeLRBicubicRGB", "PackRefSRInputs",
            "resolve_refsr_root"]
@@ -34,10 +34,9 @@ _EXTS = (".png", ".jpg", ".jpeg", ".bmp")
 def resolve_refsr_root(name: str = "ttsr_demo") -> Path:
     """Find ``<data>/refsr/<name>`` over the candidate data folders.
 
-    The data folders are :func:`xmodal.datasets.paths.candidate_data_dirs`:
-    ``$XMODAL_DATA`` alone when that variable is set, else ``../shared/data``
-    (relative to the working directory) then the package's embedded data. Only
-    that the folder exists is checked, not its content.
+    :func:`xmodal.datasets.paths.resolve_data_root` for ``'refsr'``: ``$XMODAL_DATA``
+    alone when that variable is set, else the package's embedded data. Only that
+    the folder exists is checked, not its content.
 
     Args:
         name: sub-folder of ``<data>/refsr/`` (default ``'ttsr_demo'``: the TTSR
@@ -49,14 +48,7 @@ def resolve_refsr_root(name: str = "ttsr_demo") -> Path:
     Raises:
         FileNotFoundError: naming every path tried.
     """
-    tried = []
-    for base in candidate_data_dirs():
-        root = base / "refsr" / name
-        if root.is_dir():
-            return root
-        tried.append(str(root))
-    raise FileNotFoundError(f"no RefSR data folder found; tried {tried}. Set XMODAL_DATA "
-                            "or pass data_root=...")
+    return resolve_data_root("refsr", name, "<root>/lr/NAME.png and <root>/ref/NAME.png (RGB)")
 
 
 def _read_rgb(path: str) -> np.ndarray:

@@ -47,7 +47,7 @@ class ModCrop:
     """Crop ``guide`` and ``hr_depth`` to multiples of ``results['scale']`` (top-left kept).
 
     Step 1 of the D2A2/DCTNet test protocol (the DKN/FDSR/DCTNet/D2A2 test loaders'
-    ``modcrop``; :func:`xmodal.datasets.protocol.mod_crop`, DESIGN.md section 3).
+    ``modcrop``; :func:`xmodal.datasets.protocol.mod_crop`, docs/evaluation.md).
     Takes no constructor argument; called as ``results = ModCrop()(results)``.
 
     Reads ``results['hr_depth']`` (numpy (H, W), float32 in file units: metres,
@@ -130,7 +130,7 @@ class MakeLRDepth:
     Steps 2-3 of the D2A2/DCTNet protocol (DKN/FDSR/DCTNet/D2A2 loaders:
     ``Image.fromarray(d).resize((w // s, h // s), Image.BICUBIC)`` of the float
     depth in file units, then ``(d - min) / (max - min)`` with the **HR** min/max;
-    DESIGN.md section 3). Takes no constructor argument.
+    docs/evaluation.md). Takes no constructor argument.
 
     Reads ``results['hr_depth']`` (numpy (H, W), converted to float32, in file
     units: metres, mm or 8-bit levels; H and W multiples of s) and

@@ -9,7 +9,7 @@ a one-line :class:`CheckpointError` naming the file.
 
 mmengine 0.10.7 pickles its message hub's ``HistoryBuffer`` objects with their
 statistics methods, which a weights-only load cannot accept (they unpickle
-through ``builtins.getattr``; mmengine issue #1655). xmodal's Runner therefore
+through ``builtins.getattr``; reported to mmengine as its issue 1655). xmodal's Runner therefore
 writes them as plain tensors (:func:`to_portable`) and rebuilds them on load
 (:func:`from_portable`): its checkpoints load with a plain
 ``torch.load(path, weights_only=True)`` in any program, and a plain mmengine

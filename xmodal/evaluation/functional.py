@@ -4,7 +4,7 @@ Functional forms of the figures the GDSR field reports (DKN / FDSR / DCTNet /
 D2A2): the root-mean-square error and the mean absolute error of one image,
 computed in float64 on de-normalised depth in the reporting unit, after an
 optional border crop (NYUv2: 6 pixels). No valid-pixel mask: zeros count
-(RGB-D-D synthetic test convention, DESIGN.md section 3).
+(RGB-D-D synthetic test convention, docs/evaluation.md).
 """
 
 from __future__ import annotations

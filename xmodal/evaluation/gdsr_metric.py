@@ -4,7 +4,7 @@ Per image: de-normalise the prediction and the ground truth with the image's HR
 min/max (``depth_min``/``depth_max`` in the metainfo, file units), convert to
 the reporting unit (``x unit_scale``), crop ``border`` pixels, then RMSE and
 MAE in float64 (:mod:`xmodal.evaluation.functional`); the reported figures
-are the means over images (DESIGN.md section 3). No valid-pixel mask.
+are the means over images (docs/evaluation.md). No valid-pixel mask.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class GDSRMetric(BaseMetric):
         ValueError: if shapes of prediction and ground truth differ, or the images of
             one evaluation use different units.
 
-    Source: DESIGN.md section 3; RMSE as in DKN/FDSR/DCTNet/D2A2 test scripts.
+    Source: docs/evaluation.md; RMSE as in DKN/FDSR/DCTNet/D2A2 test scripts.
     """
 
     # "" (not None): keys stay ``rmse``/``mae`` without mmengine's missing-prefix warning.

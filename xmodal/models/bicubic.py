@@ -1,7 +1,7 @@
 """Bicubic up-sampling baseline for guided depth super-resolution.
 
 The "Bicubic" row of every GDSR table: the LR depth up-sampled by Pillow's
-bicubic resize (the protocol's, DESIGN.md section 3), or by torch's bicubic
+bicubic resize (the protocol's, docs/evaluation.md), or by torch's bicubic
 interpolation (about 2% lower RMSE: a different kernel, a = -0.75 vs Pillow's -0.5).
 """
 

@@ -15,13 +15,13 @@ interchangeable:
   on CUDA; ``'native'`` on CPU, where it is several times faster than
   torchvision's CPU kernel (``benchmarks/bench_dcn.py``).
 
-Layout (checked against both libraries' sources and measured equal on CUDA, see
-``shared/TOOLCHAIN.md``): offsets ``(B, 2 * G * kh * kw, H_out, W_out)`` hold, for
-each deformable group ``g`` and kernel point ``k`` (row-major over the kernel),
-the pair ``(dy, dx)`` in pixels at channels ``2 * (g * kh * kw + k)`` and ``+ 1``;
-masks ``(B, G * kh * kw, H_out, W_out)`` are plain multipliers applied after
-bilinear sampling (the caller applies the sigmoid). Samples outside the input
-read zero.
+Layout (checked against both libraries' sources; on CUDA mmcv's and torchvision's
+ops were measured to give the same forwards and gradients to ~1e-5 relative):
+offsets ``(B, 2 * G * kh * kw, H_out, W_out)`` hold, for each deformable group
+``g`` and kernel point ``k`` (row-major over the kernel), the pair ``(dy, dx)``
+in pixels at channels ``2 * (g * kh * kw + k)`` and ``+ 1``; masks
+``(B, G * kh * kw, H_out, W_out)`` are plain multipliers applied after bilinear
+sampling (the caller applies the sigmoid). Samples outside the input read zero.
 
 Memory format: any strides are accepted. ``'native'`` keeps channels-last
 inputs channels-last (the fast CPU layout); torchvision makes its inputs

@@ -1,4 +1,4 @@
-# Infrared-visible fusion on the 12 registered pairs of ../shared/data/ivif/vif_benchmark
+# Infrared-visible fusion on the 12 registered pairs of $XMODAL_DATA/ivif/vif_benchmark
 # (MSRS, TNO, RoadScene frames). Fusion is unsupervised and has no ground truth: the
 # recipe trains on random crops of these pairs and evaluates the full images with the
 # no-reference metrics of the literature, beside the average and max-abs baselines.

@@ -1,6 +1,6 @@
 # NYUv2 labeled: first 1000 frames train (256x256 crops, flips/transposes), last 449 test.
 # RMSE in cm with a 6-pixel border crop. data_root=None resolves gdsr/nyuv2 (then
-# gdsr/nyuv2_samples) under $XMODAL_DATA, ../shared/data or the embedded sample.
+# gdsr/nyuv2_samples) under $XMODAL_DATA, else the embedded sample.
 scale = 4
 # Global batch: 4 samples per update (batch_size is per process). With N GPUs set
 # train_dataloader.batch_size=4/N, or optim_wrapper.accumulative_counts to keep 4

@@ -1,4 +1,4 @@
-# Self-supervised RefSR data on the TTSR demo pair (../shared/data/refsr/ttsr_demo).
+# Self-supervised RefSR data on the TTSR demo pair ($XMODAL_DATA/refsr/ttsr_demo).
 # The demo's real LR (lr/0.png, 88x125) has no HR, so training uses the
 # *reference* image as HR: random 64x64 HR crops, LR = PIL bicubic x1/scale of the crop,
 # reference = a 96x96 crop of the same image shifted by up to +-32 px (partial overlap,
@@ -6,7 +6,7 @@
 # shifted by (128, 96) px (only partly overlapping). Training and validation come from
 # the same image: the figures show the pipeline works, they are not a benchmark.
 scale = 4
-data_root = None  # resolves refsr/ttsr_demo (XMODAL_DATA or ../shared/data)
+data_root = None  # resolves refsr/ttsr_demo under $XMODAL_DATA
 train_pipeline = [
     dict(type='CropRefSR', hr_size=64, ref_size=96, max_shift=32),
     dict(type='MakeLRBicubicRGB'),

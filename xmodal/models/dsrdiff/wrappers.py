@@ -20,7 +20,7 @@ say so here:
   in training);
 - stage-2 loss weights: guidance L1 and depth L1 summed with weight 1 each
   (no weights are given; both are ``loss_weight`` in the recipes);
-- freezing: issue #9's design freezes the SR network in stage 2
+- freezing: xmodal freezes the SR network in stage 2 by default
   (``freeze_dsrn=True``); DiffIR fine-tunes its restoration network jointly,
   which ``freeze_dsrn=False`` reproduces;
 - inference: the reverse chain starts from Gaussian noise drawn with the GRN's
