@@ -129,3 +129,13 @@ def test_visualize_shares_one_colour_scale_and_maps_the_error(pair):
     assert list(only_error) == ["error"]
     with pytest.raises(ValueError, match="unknown matplotlib colormap"):
         GDSRInferencer.visualize(out, holed, info, colormap="nope")
+
+
+def test_own_copies_run_the_in_place_block_forwards(pair, d2a2_tiny):
+    from xmodal.align import LDA
+
+    infer = GDSRInferencer(d2a2_tiny, device="cpu")
+    infer(*pair)
+    ldas = [m for m in infer.network(4).modules() if isinstance(m, LDA)]
+    assert ldas and all(type(m) is not LDA for m in ldas)  # converted subclasses
+    assert all(type(m) is LDA for m in d2a2_tiny.modules() if isinstance(m, LDA))

@@ -25,9 +25,11 @@ inherit ``BaseInferencer``'s config and metafile loading.
    scale, and with a ground truth the error map.
 
 The inferencer never changes a module passed in by the user: it runs a deep copy
-(moved to the device, in eval mode). On CPU, models of the table run on the
-inferencer's copy converted to NNPACK's Winograd 3x3 convolutions
-(:class:`xmodal.ops.NNPACKConv2d`), or channels-last where torch has no NNPACK.
+(moved to the device, in eval mode). Its own copies run the blocks' in-place
+inference forwards (:func:`xmodal.models.convert_inplace`: fewer fresh full-size
+feature maps, same outputs), and on CPU the models of the table are converted
+to NNPACK's Winograd 3x3 convolutions (:class:`xmodal.ops.NNPACKConv2d`), or to
+channels-last where torch has no NNPACK.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from xmodal.models import convert_inplace
 from xmodal.ops import NNPACKConv2d, nnpack_available
 from xmodal.refine import lr_consistency_adjust
 from xmodal.weights import build_generator
@@ -234,8 +237,9 @@ class GDSRInferencer:
             own = getattr(self.model, "scale", scale)
             if own != scale:
                 raise ValueError(f"the model is x{own} but the inputs are x{scale}")
-            return copy.deepcopy(self.model).eval().to(self.device)
+            return convert_inplace(copy.deepcopy(self.model).eval().to(self.device))
         net = build_generator(self.model_name(scale), scale, self.weights)[0].to(self.device)
+        net = convert_inplace(net)
         if self._nnpack:
             net = NNPACKConv2d.convert(net)
         if self._channels_last:
