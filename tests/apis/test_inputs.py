@@ -56,8 +56,8 @@ def test_empty_inputs():
 
 
 @pytest.mark.parametrize(("tile", "overlap", "scale", "match"), [
-    (0, 0, None, "tile must be a positive number"),
-    (-8, 0, None, "tile must be a positive number"),
+    (0, 0, None, "tile must be a positive integer"),
+    (-8, 0, None, "tile must be a positive integer"),
     (32, 32, None, r"overlap \(32\) must be smaller than tile \(32\)"),
     (32, -4, None, "overlap must be a non-negative"),
     (30, 8, 4, r"multiples of the scale 4"),

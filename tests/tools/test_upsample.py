@@ -159,7 +159,7 @@ def test_arguments_checked_before_any_compute(tmp_path, capsys, monkeypatch, cas
     extra, expect = {
         "colormap": (["--colormap", "nope"], "unknown matplotlib colormap 'nope'"),
         "out_is_file": ([], "is a file, not a folder"),
-        "tile": (["--tile", "0"], "tile must be a positive number"),
+        "tile": (["--tile", "0"], "tile must be a positive integer"),
         "overlap": (["--tile", "32", "--overlap", "32"], "overlap (32) must be smaller"),
         "weights": (["--weights", str(tmp_path / "none.pth")], "weights: file not found"),
         "no_overwrite": (["--no-overwrite"], "--no-overwrite: 1 output(s) exist"),

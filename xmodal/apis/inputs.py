@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from xmodal.utils.checks import check_positive_int
+
 __all__ = ["guide_tensor", "depth_tensor", "check_depth_values", "check_tiling", "pick_scale"]
 
 
@@ -136,9 +138,7 @@ def check_tiling(tile: int | None, overlap: int, scale: int | None = None) -> No
     """
     if tile is None:
         return
-    if not _is_int(tile) or tile <= 0:
-        raise ValueError(f"tile must be a positive number of HR pixels (a multiple of the "
-                         f"scale), got {tile!r}")
+    check_positive_int(tile, "tile")
     if not _is_int(overlap) or overlap < 0:
         raise ValueError(f"overlap must be a non-negative number of HR pixels, got {overlap!r}")
     if overlap >= tile:
@@ -177,8 +177,8 @@ def pick_scale(size_hr: tuple[int, int], size_lr: tuple[int, int], scale: int | 
             integer multiple up to ``scale - 1`` pixels (without ``resize_guide``).
     """
     (hh, wh), (hl, wl) = size_hr, size_lr
-    if scale is not None and (not _is_int(scale) or scale < 1):
-        raise ValueError(f"scale must be a positive integer or None, got {scale!r}")
+    if scale is not None:
+        check_positive_int(scale, "scale")
     if resize_guide:
         if hh < hl or wh < wl:
             raise ValueError(f"rgb ({wh}x{hh}) is smaller than the depth ({wl}x{hl}): "
