@@ -204,7 +204,7 @@ def test_bad_files_are_named(gdsr_root, tmp_path):
     small.putpixel((0, 0), 9)
     small.save(root / "Depth" / "RGBD_03_output_depth.png")
     ds = LuDataset(data_root=root, scale=16)
-    with pytest.raises(ValueError, match=r"cannot read guide image .*RGBD_01_ouput_color\.png"):
+    with pytest.raises(ValueError, match=r"not a readable image: .*RGBD_01_ouput_color\.png"):
         ds[0]
     with pytest.raises(ValueError, match=r"RGBD_02_output_depth\.png.*constant depth"):
         ds[1]

@@ -11,6 +11,7 @@ from mmengine.dataset import BaseDataset
 from PIL import Image
 
 from xmodal.registry import TRANSFORMS
+from xmodal.utils.images import read_rgb_image
 
 from .paths import resolve_gdsr_root
 from .protocol import check_scale
@@ -49,20 +50,20 @@ def default_train_pipeline(crop_size: int = 256) -> list[dict]:
 def read_rgb(path: str | Path) -> np.ndarray:
     """Decode an RGB guide with Pillow (JPEG/PNG) -> uint8 (H, W, 3), RGB order.
 
+    :func:`xmodal.utils.read_rgb_image`, the reader inference uses too.
+
     Args:
         path: the image file.
 
     Returns:
-        uint8 array (H, W, 3), RGB order (grey or palette images are converted).
+        uint8 array (H, W, 3), RGB order (palette images are expanded).
 
     Raises:
-        ValueError: the file cannot be read or decoded (message names the file).
+        FileNotFoundError: the file does not exist.
+        ValueError: the file cannot be decoded, or is not 8-bit RGB (grey, RGBA):
+            the message names the file.
     """
-    try:
-        with Image.open(path) as img:
-            return np.asarray(img.convert("RGB"), dtype=np.uint8).copy()
-    except (OSError, SyntaxError, ValueError) as err:  # PIL's UnidentifiedImageError is OSError
-        raise ValueError(f"cannot read guide image {path}: {err}") from err
+    return read_rgb_image(path, "guide")
 
 
 def read_depth_png(path: str | Path) -> np.ndarray:

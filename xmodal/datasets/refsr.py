@@ -22,6 +22,7 @@ from mmengine.structures import BaseDataElement
 from PIL import Image
 
 from xmodal.registry import DATASETS, TRANSFORMS
+from xmodal.utils.images import read_rgb_image
 
 from .paths import resolve_data_root
 
@@ -49,11 +50,6 @@ def resolve_refsr_root(name: str = "ttsr_demo") -> Path:
         FileNotFoundError: naming every path tried.
     """
     return resolve_data_root("refsr", name, "<root>/lr/NAME.png and <root>/ref/NAME.png (RGB)")
-
-
-def _read_rgb(path: str) -> np.ndarray:
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGB"), dtype=np.uint8).copy()
 
 
 @DATASETS.register_module()
@@ -130,7 +126,8 @@ class RefSRDataset(BaseDataset):
     def prepare_data(self, idx: int) -> Any:
         """Read ``hr`` and ``ref`` (uint8 (H, W, 3) RGB) and run the pipeline."""
         info = self.get_data_info(idx)
-        results = dict(info, hr=_read_rgb(info["hr_path"]), ref=_read_rgb(info["ref_path"]),
+        results = dict(info, hr=read_rgb_image(info["hr_path"], "hr"),
+                       ref=read_rgb_image(info["ref_path"], "ref"),
                        scale=self.scale)
         return self.pipeline(results)
 

@@ -23,13 +23,13 @@ from PIL import Image
 from ...datasets.refsr import resolve_refsr_root
 from ...engine.checkpoint import CheckpointError, load_checkpoint
 from ...registry import MODELS
+from ...utils.images import read_rgb_image
 
 __all__ = ["main"]
 
 
 def _load(path: Path) -> torch.Tensor:
-    with Image.open(path) as im:
-        arr = np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
+    arr = read_rgb_image(path).astype(np.float32) / 255.0
     return torch.from_numpy(arr.transpose(2, 0, 1).copy())[None]
 
 
