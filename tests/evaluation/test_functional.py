@@ -56,3 +56,13 @@ def test_errors():
         crop_border(np.zeros((4, 4)), -1)
     with pytest.raises(TypeError):
         rmse([[0.0]], [[0.0]])
+
+
+def test_rmse_with_a_valid_mask_counts_only_valid_pixels():
+    pred, gt = np.array([[1.0, 5.0], [3.0, 0.0]]), np.array([[0.0, 5.0], [0.0, 0.0]])
+    valid = gt != 0
+    assert rmse(pred, gt, valid=valid) == 0.0
+    assert rmse(pred, gt, valid=~valid) == pytest.approx(np.sqrt(10 / 3))
+    assert np.isnan(rmse(pred, gt, valid=np.zeros((2, 2), bool)))
+    with pytest.raises(ValueError, match="valid must have the shape of pred"):
+        rmse(pred, gt, valid=valid[0])

@@ -41,6 +41,8 @@ from PIL import Image
 from torch.utils.data import Dataset
 
 from xmodal.registry import DATASETS, TRANSFORMS
+from xmodal.utils.checks import check_positive_int
+from xmodal.utils.depth import invalid_depth
 
 from .protocol import minmax_normalise
 from .transforms import PackGDSRInputs
@@ -70,13 +72,6 @@ DADA_DEPTH_STD_MM: dict[str, float] = {
 
 #: Side of the square evaluation tiles (DADA ``--crop-size`` default, eval and train).
 DADA_TILE_SIZE = 256
-
-
-def _invalid(depth: np.ndarray, zero_invalid: bool) -> np.ndarray:
-    bad = ~np.isfinite(depth)
-    if zero_invalid:
-        bad |= depth == 0
-    return bad
 
 
 def avg_pool_valid(depth: np.ndarray, scale: int, zero_invalid: bool = True) -> np.ndarray:
@@ -109,12 +104,11 @@ def avg_pool_valid(depth: np.ndarray, scale: int, zero_invalid: bool = True) -> 
                         f"{getattr(depth, 'dtype', '')}")
     if depth.ndim != 2:
         raise ValueError(f"depth must have shape (H, W), got {depth.shape}")
-    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or scale < 1:
-        raise ValueError(f"scale must be a positive int, got {scale!r}")
+    scale = check_positive_int(scale, "scale")
     h, w = depth.shape
     if h % scale or w % scale:
         raise ValueError(f"depth size {depth.shape} is not a multiple of scale {scale}")
-    d = np.where(_invalid(depth, zero_invalid), np.nan, depth).astype(np.float64)
+    d = np.where(invalid_depth(depth, zero_invalid), np.nan, depth).astype(np.float64)
     cells = d.reshape(h // scale, scale, w // scale, scale)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
@@ -135,8 +129,7 @@ def tile_origins(height: int, width: int, tile_size: int = DADA_TILE_SIZE) -> li
     Raises:
         ValueError: if ``tile_size`` is not a positive int.
     """
-    if isinstance(tile_size, bool) or not isinstance(tile_size, int) or tile_size < 1:
-        raise ValueError(f"tile_size must be a positive int, got {tile_size!r}")
+    check_positive_int(tile_size, "tile_size")
     return [(y * tile_size, x * tile_size)
             for y in range(height // tile_size) for x in range(width // tile_size)]
 
@@ -176,7 +169,7 @@ class MakeLRDepthDADA:
             raise KeyError(f"MakeLRDepthDADA: results lack {missing}")
         hr = np.asarray(results["hr_depth"], dtype=np.float32)
         s = int(results["scale"])
-        bad = _invalid(hr, self.zero_invalid)
+        bad = invalid_depth(hr, self.zero_invalid)
         if bad.all():
             raise ValueError(f"MakeLRDepthDADA: {results.get('img_name', 'image')} has no "
                              "valid depth pixel")
@@ -208,8 +201,7 @@ class DADATileCrop:
     """
 
     def __init__(self, tile_size: int = DADA_TILE_SIZE) -> None:
-        if isinstance(tile_size, bool) or not isinstance(tile_size, int) or tile_size < 1:
-            raise ValueError(f"tile_size must be a positive int, got {tile_size!r}")
+        check_positive_int(tile_size, "tile_size")
         self.tile_size = tile_size
 
     def __call__(self, results: dict) -> dict:

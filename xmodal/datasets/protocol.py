@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from xmodal.utils.checks import check_positive_int
+
 __all__ = [
     "SUPPORTED_SCALES",
     "check_scale",
@@ -55,12 +57,6 @@ def check_scale(scale: int, supported: tuple[int, ...] = SUPPORTED_SCALES) -> in
     if not is_int or scale not in supported:
         raise ValueError(f"scale must be one of {supported}, got {scale!r}")
     return int(scale)
-
-
-def _check_positive_int(value: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _check_depth_2d(depth: np.ndarray, name: str) -> None:
@@ -96,7 +92,7 @@ def mod_crop(img: np.ndarray, scale: int) -> np.ndarray:
         raise TypeError(f"img must be a numpy.ndarray, got {type(img).__name__}")
     if img.ndim not in (2, 3):
         raise ValueError(f"img must have shape (H, W) or (H, W, C), got {img.shape}")
-    scale = _check_positive_int(scale, "scale")
+    scale = check_positive_int(scale, "scale")
     h, w = img.shape[:2]
     if h < scale or w < scale:
         raise ValueError(f"img of size {h}x{w} is smaller than scale {scale}")
@@ -127,7 +123,7 @@ def make_lr_bicubic(depth_hr: np.ndarray, scale: int) -> np.ndarray:
     DKN/FDSR/DCTNet/D2A2 loaders (docs/evaluation.md).
     """
     _check_depth_2d(depth_hr, "depth_hr")
-    scale = _check_positive_int(scale, "scale")
+    scale = check_positive_int(scale, "scale")
     h, w = depth_hr.shape
     if h < scale or w < scale:
         raise ValueError(f"depth_hr of size {h}x{w} is smaller than scale {scale}")
@@ -153,7 +149,7 @@ def upsample_bicubic_pil(lr: np.ndarray, scale: int) -> np.ndarray:
     Source: the bicubic baseline / DKN-FDSR-DCTNet input up-sampling (docs/evaluation.md).
     """
     _check_depth_2d(lr, "lr")
-    scale = _check_positive_int(scale, "scale")
+    scale = check_positive_int(scale, "scale")
     h, w = lr.shape
     img = _to_pil_f(lr)
     hr = img.resize((w * scale, h * scale), Image.BICUBIC)
@@ -182,7 +178,7 @@ def resize_bicubic_pil(depth: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     _check_depth_2d(depth, "depth")
     if len(size) != 2:
         raise ValueError(f"size must be (h, w), got {size!r}")
-    h, w = (_check_positive_int(v, "size") for v in size)
+    h, w = (check_positive_int(v, "size") for v in size)
     out = _to_pil_f(depth).resize((w, h), Image.BICUBIC)
     return np.asarray(out, dtype=np.float32).copy()
 

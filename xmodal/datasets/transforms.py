@@ -26,6 +26,7 @@ import torch
 from mmengine.structures import BaseDataElement
 
 from xmodal.registry import TRANSFORMS
+from xmodal.utils.checks import check_positive_int
 
 from .protocol import make_lr_bicubic, minmax_normalise, mod_crop, resize_bicubic_pil
 
@@ -98,8 +99,7 @@ class RandomCropPair:
     """
 
     def __init__(self, size: int = 256) -> None:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValueError(f"size must be a positive integer, got {size!r}")
+        check_positive_int(size, "size")
         self.size = size
 
     def __call__(self, results: dict) -> dict:

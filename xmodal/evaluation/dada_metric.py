@@ -24,6 +24,7 @@ from mmengine.logging import MMLogger
 from mmengine.structures import BaseDataElement
 
 from xmodal.registry import METRICS
+from xmodal.utils.checks import check_positive_int
 
 __all__ = ["DADAMetric", "DADA_EVAL_BATCH_SIZE"]
 
@@ -91,8 +92,7 @@ class DADAMetric(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         if reduction not in _REDUCTIONS:
             raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        check_positive_int(batch_size, "batch_size")
         self.reduction = reduction
         self.batch_size = batch_size
 

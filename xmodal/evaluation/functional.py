@@ -58,30 +58,40 @@ def _prepare(pred: ArrayLike, gt: ArrayLike, border: int) -> tuple[np.ndarray, n
     return crop_border(p, border), crop_border(g, border)
 
 
-def rmse(pred: ArrayLike, gt: ArrayLike, border: int = 0) -> float:
+def rmse(pred: ArrayLike, gt: ArrayLike, border: int = 0, valid: ArrayLike | None = None) -> float:
     """Root-mean-square error of ONE image, in float64.
 
     Args:
         pred: predicted depth (..., H, W) in the reporting unit (e.g. cm), numpy or torch.
         gt: ground-truth depth, same shape and unit.
         border: pixels cropped from each side before the error (NYUv2: 6).
+        valid: optional bool mask, same shape: only these pixels count (a *masked*
+            RMSE, e.g. ``~invalid_depth(gt)``; the D2A2/DCTNet protocol uses none).
 
     Returns:
-        ``sqrt(mean((pred - gt) ** 2))`` over all remaining pixels, zeros included.
+        ``sqrt(mean((pred - gt) ** 2))`` over all remaining pixels, zeros included
+        (over the valid ones when ``valid`` is given; NaN if none is valid).
 
     Shape:
         pred, gt: (H, W), (1, H, W) or any (..., H, W); the mean is over every element.
 
     Raises:
         TypeError: if an input is neither a numpy array nor a tensor.
-        ValueError: if shapes differ or ``border`` is invalid.
+        ValueError: if shapes differ (``valid`` included) or ``border`` is invalid.
 
     Example:
         >>> rmse(np.array([[0.0, 2.0]]), np.zeros((1, 2)))
         1.4142135623730951
     """
     p, g = _prepare(pred, gt, border)
-    return float(np.sqrt(np.mean((p - g) ** 2)))
+    sq = (p - g) ** 2
+    if valid is not None:
+        v = np.asarray(valid.cpu() if isinstance(valid, torch.Tensor) else valid, dtype=bool)
+        if v.shape != tuple(pred.shape):
+            raise ValueError(f"valid must have the shape of pred {tuple(pred.shape)}, "
+                             f"got {v.shape}")
+        sq = sq[crop_border(v, border)]
+    return float(np.sqrt(np.mean(sq))) if sq.size else float("nan")
 
 
 def mae(pred: ArrayLike, gt: ArrayLike, border: int = 0) -> float:

@@ -34,6 +34,7 @@ import functools
 import torch
 from torch import Tensor, nn
 
+from ..utils.checks import check_positive_int
 from .inplace import needs_autograd
 
 __all__ = ["nnpack_available", "nnpack_conv2d", "NNPACKConv2d", "WinogradConv2d"]
@@ -251,9 +252,7 @@ class NNPACKConv2d(nn.Conv2d):
         """
         if not isinstance(module, nn.Module):
             raise TypeError(f"module must be an nn.Module, got {type(module).__name__}")
-        if isinstance(min_channels, bool) or not isinstance(min_channels, int) \
-                or min_channels < 1:
-            raise ValueError(f"min_channels must be a positive int, got {min_channels!r}")
+        check_positive_int(min_channels, "min_channels")
         if (
             type(module) is nn.Conv2d and cls.unsupported_reason(module) is None
             and min(module.in_channels, module.out_channels) >= min_channels

@@ -25,6 +25,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from xmodal.registry import MODELS
+from xmodal.utils.checks import check_positive_int
+from xmodal.utils.depth import invalid_depth
 
 __all__ = ["lr_consistency_adjust", "infer_scale", "LRConsistencyAdjust"]
 
@@ -64,8 +66,7 @@ def infer_scale(hr: Tensor, lr: Tensor, scale: int | None = None) -> int:
                 f"hr height {h_hr} is not an integer multiple of lr height {h_lr}"
             )
         scale = h_hr // h_lr
-    if not isinstance(scale, int) or isinstance(scale, bool) or scale < 1:
-        raise ValueError(f"scale must be a positive int, got {scale!r}")
+    check_positive_int(scale, "scale")
     if (h_hr, w_hr) != (h_lr * scale, w_lr * scale):
         raise ValueError(
             f"hr spatial size must be scale={scale} times lr size {(h_lr, w_lr)}, "
@@ -133,9 +134,7 @@ def lr_consistency_adjust(
     s = infer_scale(hr, lr, scale)
     if eps < 0:
         raise ValueError(f"eps must be >= 0, got {eps}")
-    lr_ok = torch.isfinite(lr)
-    if zero_invalid:
-        lr_ok = lr_ok & (lr != 0)
+    lr_ok = ~invalid_depth(lr, zero_invalid)
     if valid is not None:
         if not isinstance(valid, Tensor) or valid.dtype != torch.bool:
             raise TypeError("valid must be a bool tensor")

@@ -1,7 +1,8 @@
-"""Helpers shared across the package: input checks and the RGB image reader."""
+"""Helpers shared across the package: input checks, the RGB reader, the invalid-depth rule."""
 
 from .checks import check_feature, check_lr_guide, check_pair, check_positive_int
+from .depth import invalid_depth
 from .images import read_rgb_image
 
 __all__ = ["check_feature", "check_lr_guide", "check_pair", "check_positive_int",
-           "read_rgb_image"]
+           "read_rgb_image", "invalid_depth"]

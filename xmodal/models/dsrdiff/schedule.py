@@ -20,6 +20,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from ...utils.checks import check_positive_int
+
 __all__ = ["make_betas", "DDPMSchedule"]
 
 _KINDS = ("linear", "scaled_linear")
@@ -42,8 +44,7 @@ def make_betas(
     Raises:
         ValueError: T < 1, betas outside (0, 1) or decreasing, unknown ``kind``.
     """
-    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 1:
-        raise ValueError(f"num_steps must be an integer >= 1, got {num_steps!r}")
+    check_positive_int(num_steps, "num_steps")
     if not (0.0 < beta_start <= beta_end < 1.0):
         raise ValueError(
             f"need 0 < beta_start <= beta_end < 1, got beta_start={beta_start}, "
