@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from xmodal.utils import read_rgb_image
+
 from .atomic import atomic_write
 
 __all__ = [
@@ -121,28 +123,21 @@ def default_unit(fmt: str) -> str:
 
 
 def read_rgb(path: str | Path) -> np.ndarray:
-    """Read an 8-bit RGB guide image (PNG, JPEG, ...), decoded with Pillow.
+    """Read an 8-bit RGB guide image (PNG, JPEG, ...): :func:`xmodal.utils.read_rgb_image`,
+    the package's one RGB reader (Pillow), after checking the file type.
 
     Args:
-        path: image file. Grey images are rejected, palette images converted to RGB.
+        path: image file. Grey and RGBA images are refused, palette images expanded.
 
     Returns:
         uint8 array (H, W, 3), RGB channel order.
 
     Raises:
         FileNotFoundError: if the file does not exist.
-        ValueError: not an image, not 8-bit, or not 3 channels (e.g. RGBA: a 4-channel
-            guide is refused rather than silently dropping alpha).
+        ValueError: an unsupported suffix, not an image, not 8-bit, or not 3 channels
+            (e.g. RGBA: a 4-channel guide is refused rather than silently dropping alpha).
     """
-    path = _check_file(path, "rgb", IMAGE_SUFFIXES)
-    img = _open_image(path, "rgb")
-    if img.mode == "P":
-        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-    if img.mode != "RGB":
-        bands = len(img.getbands())
-        raise ValueError(f"rgb: expected an 8-bit 3-channel RGB image, got mode {img.mode!r} "
-                         f"({bands} channel{'s' if bands != 1 else ''}) in {path}")
-    return np.asarray(img, dtype=np.uint8).copy()
+    return read_rgb_image(_check_file(path, "rgb", IMAGE_SUFFIXES), "rgb")
 
 
 def read_depth(path: str | Path, unit: str | None = None) -> DepthFile:

@@ -33,6 +33,8 @@ import torch
 from PIL import Image
 
 from xmodal.datasets.pairing import list_by_id, match_ids
+from xmodal.evaluation import rmse
+from xmodal.utils import invalid_depth
 
 from .depth_io import (
     DEPTH_SUFFIXES,
@@ -177,9 +179,10 @@ def bicubic_baseline(depth_lr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def _masked_rmse(pred: np.ndarray, gt: np.ndarray, factor: float) -> float:
-    ok = np.isfinite(pred) & np.isfinite(gt) & (gt != 0)
-    diff = (pred[ok].astype(np.float64) - gt[ok]) * factor
-    return float(np.sqrt(np.mean(diff ** 2)))
+    """RMSE in the report unit over pixels valid in the output and in the ground truth."""
+    valid = np.isfinite(pred) & ~invalid_depth(gt)
+    return rmse(np.nan_to_num(pred.astype(np.float64)) * factor,
+                np.nan_to_num(gt.astype(np.float64)) * factor, valid=valid)
 
 
 def _read_gt(gt_path: str | Path, unit: str, size: tuple[int, int]) -> np.ndarray:
@@ -187,7 +190,7 @@ def _read_gt(gt_path: str | Path, unit: str, size: tuple[int, int]) -> np.ndarra
     if gt.shape != size:
         raise ValueError(f"gt: size {gt.shape[1]}x{gt.shape[0]} differs from the rgb size "
                          f"{size[1]}x{size[0]} ({gt_path})")
-    return np.where(invalid_mask(torch.from_numpy(gt)).numpy(), np.nan, gt)
+    return np.where(invalid_depth(gt), np.nan, gt)
 
 
 def _gt_figures(pred: np.ndarray, gt: np.ndarray, lr: np.ndarray, unit: str) -> dict:

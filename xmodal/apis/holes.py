@@ -20,11 +20,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from xmodal.utils import invalid_depth
+
 __all__ = ["invalid_mask", "fill_invalid", "invalid_support_hr"]
 
 
 def invalid_mask(depth: Tensor) -> Tensor:
-    """Invalid pixels of a depth map: zero, NaN or +-inf.
+    """Invalid pixels of a depth map: zero, NaN or +-inf (the package's one rule,
+    :func:`xmodal.utils.invalid_depth`).
 
     Args:
         depth: float tensor (..., H, W), any unit.
@@ -32,7 +35,7 @@ def invalid_mask(depth: Tensor) -> Tensor:
     Returns:
         bool tensor of the same shape, True where invalid.
     """
-    return ~torch.isfinite(depth) | (depth == 0)
+    return invalid_depth(depth)
 
 
 def fill_invalid(depth: Tensor, invalid: Tensor) -> Tensor:

@@ -49,6 +49,7 @@ from torch import Tensor, nn
 from xmodal.models import convert_inplace
 from xmodal.ops import NNPACKConv2d, nnpack_available
 from xmodal.refine import lr_consistency_adjust
+from xmodal.utils import invalid_depth
 from xmodal.weights import build_generator
 from xmodal.zoo import default_model, default_scales, get_model_entry
 
@@ -375,7 +376,7 @@ class GDSRInferencer:
         images = {}
         if colormap:
             lr = np.asarray(depth_lr, np.float32)
-            lr_shown = np.where(invalid_mask(torch.from_numpy(lr)).numpy(), np.nan, lr)
+            lr_shown = np.where(invalid_depth(lr), np.nan, lr)
             for key, arr in (("sr_color", pred), ("lr_color", lr_shown)):
                 images[key] = colourise(arr, info["depth_min"], info["depth_max"], colormap)
         if gt is not None:
