@@ -1,0 +1,90 @@
+"""The model card's figures for the shipped D2A2 weights, measured when the script runs.
+
+For every scale with shipped weights (or ``--weights 4=PATH ...``):
+
+- Middlebury (standard synthetic protocol, ``clamp=False``, 8-bit units, all
+  frames): RMSE of D2A2 with each frame's own RGB, with a **mismatched guide**
+  (the next frame's RGB resized to this frame's size,
+  :func:`xmodal.evaluation.evaluate_generator`) and of Pillow bicubic;
+- the RGB-D-D real-world branch (``rgbdd_realscene``: real 192x144 sensor LR,
+  512x384 RGB and HR ground truth, cm, invalid ground-truth pixels masked):
+  per-frame RMSE of ``xmodal upsample --resize-guide`` (the guide is resized to
+  the scale's multiple of the LR, the output resized back) beside Pillow
+  bicubic of the same LR, through :func:`xmodal.apis.files.upsample_file`.
+
+Usage (``XMODAL_DATA`` or ``--data``: the folder that holds ``gdsr/``)::
+
+    OMP_NUM_THREADS=2 python benchmarks/bench_shipped_weights.py --data ../shared/data
+    python benchmarks/bench_shipped_weights.py --weights 4=work_dirs/x4.pth --scales 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from xmodal.apis.files import pair_inputs, upsample_file
+from xmodal.datasets import MiddleburyDataset
+from xmodal.evaluation import evaluate_generator
+from xmodal.weights import build_generator
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--data", type=Path, default=Path("../shared/data"),
+                   help="folder that holds gdsr/ (middlebury, rgbdd_realscene)")
+    p.add_argument("--scales", type=int, nargs="+", default=[4, 8, 16])
+    p.add_argument("--weights", nargs="*", default=[], metavar="SCALE=PATH",
+                   help="weights file per scale (default: the shipped ones)")
+    p.add_argument("--limit", type=int, default=None, help="first N Middlebury frames only")
+    p.add_argument("--threads", type=int, default=2)
+    return p.parse_args()
+
+
+def middlebury_row(scale: int, weights: str | None, root: Path, limit: int | None) -> str:
+    net, _ = build_generator("d2a2", scale, weights)
+    ds = MiddleburyDataset(data_root=root / "gdsr" / "middlebury", scale=scale)
+    frames = range(len(ds) if limit is None else min(limit, len(ds)))
+    true = evaluate_generator(net, ds, indices=frames)
+    other = evaluate_generator(net, ds, guide="mismatched", indices=frames)
+    gain = 100 * (1 - true["rmse"] / true["bicubic_rmse"])
+    effect = 100 * (other["rmse"] / true["rmse"] - 1)
+    return (f"| x{scale} | {len(frames)} | {true['rmse']:.3f} | {true['bicubic_rmse']:.3f} | "
+            f"{gain:+.1f} % | {other['rmse']:.3f} | {effect:+.1f} % |")
+
+
+def realscene_rows(weights: str | None, root: Path) -> list[str]:
+    base = root / "gdsr" / "rgbdd_realscene"
+    rows = []
+    with tempfile.TemporaryDirectory() as out:
+        for rgb, lr, gt in pair_inputs(base / "rgb", base / "depth_lr", base / "depth_hr"):
+            r = upsample_file(rgb, lr, out, gt_path=gt, colormap=None, model="d2a2",
+                              weights=weights, resize_guide=True, device="cpu")
+            verdict = "below" if r["rmse"] < r["rmse_bicubic"] else "NOT below"
+            rows.append(f"| {Path(lr).name.split('_')[0]} | x{r['info']['scale']} | "
+                        f"{r['rmse']:.3f} | {r['rmse_bicubic']:.3f} | {verdict} |")
+    return rows
+
+
+def main() -> None:
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    given = {int(k): v for k, v in (w.split("=", 1) for w in args.weights)}
+    t0 = time.time()
+    print("Middlebury, 8-bit units, clamp=False (mismatched: the next frame's RGB)")
+    print("| scale | frames | D2A2 | bicubic (PIL) | gain | D2A2, mismatched guide | "
+          "guide effect |\n|---|---|---|---|---|---|---|")
+    for scale in args.scales:
+        print(middlebury_row(scale, given.get(scale), args.data, args.limit), flush=True)
+    print("\nRGB-D-D real-world branch, cm, masked, xmodal upsample --resize-guide")
+    print("| frame | model scale | D2A2 | bicubic (PIL) | |\n|---|---|---|---|---|")
+    print("\n".join(realscene_rows(given.get(4), args.data)))
+    print(f"\n({time.time() - t0:.0f} s, {args.threads} threads)")
+
+
+if __name__ == "__main__":
+    main()
