@@ -16,12 +16,11 @@ is assumed) and an mmengine training checkpoint of ``GDSRModel`` (its
 ``generator.`` entries are used). A shipped file whose sha256 differs from the
 table's is refused (a corrupt or replaced file).
 
-DSR-Diff (``model='dsrdiff'``): no weights are shipped (the inference generator
-GRN + DSRN at the recipe defaults has 3.44M parameters, 6.9 MB in float16, over
-the 5 MB the package allows itself), so a weights file is always passed: an
-xmodal weights file made by ``python -m xmodal.tools.export_weights`` from a
-stage-2 checkpoint, or the stage-2 mmengine checkpoint itself (recipe default
-architecture assumed). A stage-1 checkpoint has no GRN and is refused.
+A model with no shipped file at a scale (DSR-Diff at every scale: GRN + DSRN
+exceed the package's size limit) takes a weights file; the table entry's
+``no_weights_hint`` says how to make one. A DSR-Diff file must hold the GRN (a
+stage-2 weights file or checkpoint; a stage-1 checkpoint is refused), and a
+file without an architecture gets the table's (the recipe defaults).
 """
 
 from __future__ import annotations
