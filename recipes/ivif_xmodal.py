@@ -8,10 +8,6 @@
 #       train_dataloader.persistent_workers=False
 #   python -m xmodal.tools.test recipes/ivif_xmodal.py work_dirs/ivif_xmodal/iter_20.pth
 _base_ = ['./_base_/default_runtime.py', './_base_/datasets/ivif_vif_benchmark.py']
-custom_imports = dict(
-    imports=['xmodal', 'xmodal.models', 'xmodal.models.ivif', 'xmodal.datasets',
-             'xmodal.evaluation'],
-    allow_failed_imports=False)
 model = dict(
     type='IVIFModel',
     generator=dict(type='IVIFNet', channels=32, num_resblocks=2, deform_groups=4,

@@ -9,10 +9,6 @@
 #       train_dataloader.persistent_workers=False
 #   SR of the real LR: python -m xmodal.models.refsr.demo recipes/refsr_dcsr_x4.py CKPT
 _base_ = ['./_base_/default_runtime.py', './_base_/datasets/refsr_ttsr_demo.py']
-custom_imports = dict(
-    imports=['xmodal', 'xmodal.models', 'xmodal.models.refsr', 'xmodal.datasets',
-             'xmodal.evaluation'],
-    allow_failed_imports=False)
 model = dict(
     type='RefSRModel',
     generator=dict(type='RefSRNet', scale=4, channels=32, num_resblocks=2, deform_groups=4,

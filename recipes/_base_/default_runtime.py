@@ -1,8 +1,8 @@
 # Runtime shared by every xmodal recipe (mmengine Runner settings).
+# default_scope 'xmodal' is the whole registration mechanism: each xmodal registry lists
+# the modules that fill it (its `locations`) and imports them on first use, so recipes
+# need no custom_imports (keep that for your own modules outside xmodal).
 default_scope = 'xmodal'
-custom_imports = dict(
-    imports=['xmodal', 'xmodal.engine', 'xmodal.models', 'xmodal.datasets', 'xmodal.evaluation'],
-    allow_failed_imports=False)
 # XmodalRunner: weights-only checkpoint loading, gloo on CPU (xmodal.engine.runner)
 runner_type = 'XmodalRunner'
 

@@ -1,4 +1,5 @@
 # PIL-bicubic baseline, Middlebury x16 (see bicubic_middlebury_x4.py).
 _base_ = ['./bicubic_middlebury_x4.py']
-model = dict(generator=dict(scale=16))
-test_dataloader = dict(dataset=dict(scale=16))
+scale = 16  # the one place the scale factor is stated; used below
+model = dict(generator=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))

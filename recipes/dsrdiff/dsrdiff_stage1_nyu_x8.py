@@ -1,6 +1,7 @@
 # DSR-Diff stage 1 at x8 on NYUv2: the x4 recipe, scale changed.
 _base_ = ['./dsrdiff_stage1_nyu_x4.py']
-model = dict(generator=dict(dsrn=dict(scale=8)), ggn=dict(scale=8))
-train_dataloader = dict(dataset=dict(scale=8))
-val_dataloader = dict(dataset=dict(scale=8))
-test_dataloader = dict(dataset=dict(scale=8))
+scale = 8  # the one place the scale factor is stated; used below
+model = dict(generator=dict(dsrn=dict(scale=scale)), ggn=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))

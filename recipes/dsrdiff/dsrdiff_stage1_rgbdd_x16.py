@@ -1,6 +1,7 @@
 # DSR-Diff stage 1 at x16 on RGB-D-D (Middlebury oracle validation): the x4 recipe, scale changed.
 _base_ = ['./dsrdiff_stage1_rgbdd_x4.py']
-model = dict(generator=dict(dsrn=dict(scale=16)), ggn=dict(scale=16))
-train_dataloader = dict(dataset=dict(scale=16))
-val_dataloader = dict(dataset=dict(scale=16))
-test_dataloader = dict(dataset=dict(scale=16))
+scale = 16  # the one place the scale factor is stated; used below
+model = dict(generator=dict(dsrn=dict(scale=scale)), ggn=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
+val_dataloader = dict(dataset=dict(scale=scale))
+test_dataloader = dict(dataset=dict(scale=scale))
