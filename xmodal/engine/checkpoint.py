@@ -70,7 +70,9 @@ def _numpy_dtype_classes() -> list:
 
 def _reason(err: BaseException) -> str:
     text = str(err).strip()
-    found = (re.search(r"Unsupported global: GLOBAL (\S+)", text)
+    # torch words a refusal "Unsupported global: GLOBAL x" or "unsupported GLOBAL x whose
+    # module is blocked" (then with advice to load unsafely, which must not reach the user)
+    found = (re.search(r"GLOBAL ([\w.]+)", text)
              or re.search(r"but got <class '([^']+)'>", text))
     if isinstance(err, pickle.UnpicklingError) and found:
         return (f"it holds a Python object outside the weights-only allow-list ({found.group(1)}); "

@@ -26,7 +26,6 @@ file without an architecture gets the table's (the recipe defaults).
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import torch
@@ -138,18 +137,6 @@ def verify_sha256(path: str | Path, expected: str | None) -> None:
                          "--weights PATH)")
 
 
-def _refusal(err: Exception, path: Path) -> str:
-    """The loader's one-line message; a blocked global is named as a refusal (torch words
-    some refusals as "unsupported GLOBAL x whose module is blocked", with advice to load
-    the file unsafely, which must not reach the user)."""
-    text = str(err).strip().splitlines()[0]
-    found = re.search(r"GLOBAL ([\w.]+)", str(err.__context__ or err))  # torch's full text
-    if found and "refused" not in text:
-        return (f"cannot load checkpoint {path}: it holds a Python object outside the "
-                f"weights-only allow-list ({found.group(1)}); refused without running it")
-    return text
-
-
 def load_weights_file(path: str | Path) -> dict:
     """Read a weights file safely and normalise its layout.
 
@@ -177,7 +164,7 @@ def load_weights_file(path: str | Path) -> dict:
     try:
         obj = load_checkpoint(path)
     except CheckpointError as err:
-        raise ValueError(f"weights: {_refusal(err, path)}") from None
+        raise ValueError(f"weights: {err}") from None
     if not isinstance(obj, dict):
         raise ValueError(f"weights: expected a dict in {path}, got {type(obj).__name__}")
     if obj.get("format") == FORMAT:
