@@ -10,7 +10,7 @@ no border crop, no valid mask. (DADA-preset numbers are never printed here.)
 Methods:
 
 - ``bicubic``: :class:`xmodal.models.Bicubic` (PIL), the protocol's baseline;
-- ``dada-lf``: learning-free DADA, :class:`xmodal.refine.DADA` with
+- ``dada-lf``: learning-free DADA, :class:`xmodal.models.DADA` with
   :class:`~xmodal.refine.GuideDepthFeatures` (coefficients from the RGB guide in [0, 1]
   and the bicubic depth), K = ``--dada-k``, N = ``--dada-iters`` diffusion +
   average-pooling adjustment iterations (K = 0.03, N = 250 were tuned on the first 12
@@ -22,7 +22,7 @@ Methods:
   ``--limit-rgbdd`` evaluated ones); needs ``pip install kornia``, skipped otherwise;
 - ``--checkpoint 4=PATH`` (repeatable): a D2A2 generator per scale (xmodal weights file,
   bare state dict or mmengine ``GDSRModel`` checkpoint), and the same followed by
-  :class:`xmodal.refine.LRConsistentGenerator`'s adjustment.
+  :class:`xmodal.models.LRConsistentGenerator`'s adjustment.
 
 Usage::
 
@@ -64,8 +64,7 @@ from _common import format_table, print_banner  # noqa: E402
 
 from xmodal.datasets import MiddleburyDataset, RGBDDDataset  # noqa: E402
 from xmodal.evaluation import GDSRMetric  # noqa: E402
-from xmodal.models import Bicubic  # noqa: E402
-from xmodal.refine import DADA, LRConsistentGenerator  # noqa: E402
+from xmodal.models import DADA, Bicubic, LRConsistentGenerator  # noqa: E402
 from xmodal.registry import MODELS  # noqa: E402
 
 DATASETS = {"middlebury": (MiddleburyDataset, "0-255"), "rgbdd": (RGBDDDataset, "cm")}

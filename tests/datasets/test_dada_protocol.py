@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from xmodal.datasets import DADA_DEPTH_STD_MM, DADATileDataset, MakeLRDepthDADA, PackDADAInputs
-from xmodal.datasets.dada_protocol import DADATileCrop, avg_pool_valid, tile_origins
+from xmodal.datasets.dada_protocol import avg_pool_valid, tile_origins
+from xmodal.datasets.dada_transforms import DADATileCrop
 from xmodal.datasets.transforms import RandomFlipTranspose
 from xmodal.registry import DATASETS, TRANSFORMS
 

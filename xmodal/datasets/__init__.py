@@ -1,7 +1,9 @@
 """xmodal.datasets: GDSR datasets, the D2A2/DCTNet synthetic protocol and transforms."""
 
 from .base_gdsr import BaseGDSRDataset, default_test_pipeline, default_train_pipeline
-from .dada_protocol import DADA_DEPTH_STD_MM, DADATileDataset, MakeLRDepthDADA, PackDADAInputs
+from .dada_dataset import DADATileDataset
+from .dada_protocol import DADA_DEPTH_STD_MM
+from .dada_transforms import MakeLRDepthDADA, PackDADAInputs
 from .folder_pair import FolderPairGDSRDataset, LuDataset, MiddleburyDataset, RGBDDDataset
 from .ivif import IVIFDataset, PackIVIFInputs, RandomCropIVIF, RandomFlipIVIF, resolve_ivif_root
 from .nyuv2 import NYUv2Dataset

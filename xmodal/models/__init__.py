@@ -3,13 +3,16 @@
 from . import dsrdiff, ivif, refsr  # noqa: F401  (register the other recipes' models)
 from .bicubic import Bicubic
 from .d2a2 import D2A2, CrossModalFusion
-from .data_preprocessor import GDSRDataPreprocessor
+from .dada import DADA
+from .data_preprocessor import GDSRDataPreprocessor, MultiInputDataPreprocessor
 from .encoders import DepthEncoder, GuideEncoder, ResBlock
 from .gdsr_model import GDSRModel
 from .inplace_blocks import convert_inplace
 from .losses import L1Loss, MSELoss
+from .lr_consistent import LRConsistentGenerator
 
 __all__ = [
-    "D2A2", "CrossModalFusion", "DepthEncoder", "GuideEncoder", "ResBlock", "Bicubic",
-    "GDSRDataPreprocessor", "GDSRModel", "L1Loss", "MSELoss", "convert_inplace",
+    "D2A2", "CrossModalFusion", "DADA", "LRConsistentGenerator", "DepthEncoder", "GuideEncoder",
+    "ResBlock", "Bicubic", "GDSRDataPreprocessor", "MultiInputDataPreprocessor", "GDSRModel",
+    "L1Loss", "MSELoss", "convert_inplace",
 ]

@@ -1,4 +1,7 @@
-"""Data preprocessor of the GDSR models (mmagic-style: data kept apart from the net)."""
+"""Data preprocessors: GDSR, and one that stacks every image of a multi-input batch (IVIF, RefSR).
+
+mmagic-style: data kept apart from the net.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from torch import Tensor
 
 from ..registry import MODELS
 
-__all__ = ["GDSRDataPreprocessor", "stack_inputs"]
+__all__ = ["GDSRDataPreprocessor", "MultiInputDataPreprocessor", "stack_inputs"]
 
 
 def stack_inputs(items: Tensor | Sequence[Tensor], name: str) -> Tensor:
@@ -96,3 +99,41 @@ class GDSRDataPreprocessor(BaseDataPreprocessor):
             guide = guide.flip(1)
         guide = (guide - self.guide_mean) / self.guide_std
         return {"inputs": {"lr": lr, "guide": guide}, "data_samples": data.get("data_samples")}
+
+
+@MODELS.register_module()
+class MultiInputDataPreprocessor(BaseDataPreprocessor):
+    """Move a collated batch to the model's device and stack each named input.
+
+    Input: what mmengine's ``pseudo_collate`` makes of items
+    ``{'inputs': {name: FloatTensor (C, H, W)}, 'data_samples': BaseDataElement}``,
+    i.e. ``{'inputs': {name: [tensor, ...]}, 'data_samples': [...]}``.
+
+    Args:
+        keys: the input names to stack (e.g. ``('ir', 'vis')`` or ``('lr', 'ref')``);
+            every one must be present.
+
+    Returns (``forward``):
+        ``{'inputs': {name: (B, C, H, W) float32}, 'data_samples': list}`` on the
+        model's device.
+
+    Raises:
+        KeyError: a key is missing from the batch.
+        ValueError: ``keys`` empty, or tensors of one key differ in shape within a
+            batch (use batch_size=1 for full images of different sizes).
+    """
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        super().__init__()
+        if isinstance(keys, str) or not keys:
+            raise ValueError(f"keys must be a non-empty sequence of names, got {keys!r}")
+        self.keys = tuple(keys)
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        data = self.cast_data(data)
+        inputs = data["inputs"]
+        missing = [k for k in self.keys if k not in inputs]
+        if missing:
+            raise KeyError(f"batch inputs lack {missing}; have {sorted(inputs)}")
+        out = {k: stack_inputs(inputs[k], k).float() for k in self.keys}
+        return {"inputs": out, "data_samples": data.get("data_samples")}

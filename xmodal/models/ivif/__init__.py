@@ -3,9 +3,9 @@
 >>> from xmodal.models.ivif import IVIFNet, IVIFModel, FusionLoss
 """
 
+from ..data_preprocessor import MultiInputDataPreprocessor  # shared with RefSR
 from .baselines import fuse_average, fuse_max_abs
 from .color import rgb_to_luma, rgb_to_ycbcr, ycbcr_to_rgb
-from .data_preprocessor import MultiInputDataPreprocessor
 from .ivif_model import IVIFModel
 from .ivif_net import IVIFNet
 from .losses import FusionLoss, sobel_magnitude, ssim_map

@@ -3,7 +3,7 @@
 >>> from xmodal.models.refsr import RefSRNet, RefSRModel, RefSRLoss, patch_match
 """
 
-from ..ivif.data_preprocessor import MultiInputDataPreprocessor
+from ..data_preprocessor import MultiInputDataPreprocessor
 from .losses import RefSRLoss, contextual_loss, low_frequency
 from .matching import gather_blocks, patch_match
 from .refsr_model import RefSRModel

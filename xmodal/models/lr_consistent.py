@@ -32,7 +32,7 @@ class LRConsistentGenerator(nn.Module):
         depth_offset: added to prediction and LR before the adjustment and removed
             after it, so that min-max normalised depth (minimum 0) is rescaled
             multiplicatively rather than through the additive fallback (default 1.0,
-            as :class:`xmodal.refine.DADA`); 0 for strictly positive depth (DADA preset).
+            as :class:`xmodal.models.DADA`); 0 for strictly positive depth (DADA preset).
         zero_invalid: LR zeros (before the offset) are invalid pixels whose cells are
             left unchanged (True for the DADA preset's holes; False for min-max
             normalised depth, whose minimum is a valid 0).

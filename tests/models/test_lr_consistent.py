@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xmodal.refine import DADA, LRConsistentGenerator
+from xmodal.models import DADA, LRConsistentGenerator
 from xmodal.registry import MODELS
 
 
@@ -72,3 +72,22 @@ def test_dada_lr_invalid_value_keeps_holes_and_fills_init():
     mask = lr != 0
     torch.testing.assert_close(pooled[mask], lr[mask], atol=1e-5, rtol=0)
     assert out[..., :4, :4].min() > 0.3  # the hole was filled, not dragged to zero
+
+
+def test_old_import_paths_and_registry_names_still_work():
+    import subprocess
+    import sys
+
+    from xmodal.models import MultiInputDataPreprocessor
+    from xmodal.models.ivif import MultiInputDataPreprocessor as ivif_mip
+    from xmodal.models.refsr import MultiInputDataPreprocessor as refsr_mip
+    from xmodal.refine import DADA as OldDADA
+    from xmodal.refine import LRConsistentGenerator as OldLRC
+    from xmodal.registry import MODELS
+
+    assert OldDADA is DADA and OldLRC is LRConsistentGenerator
+    assert ivif_mip is refsr_mip is MultiInputDataPreprocessor
+    assert type(MODELS.build(dict(type="DADA", scale=4))) is DADA
+    code = "import sys, xmodal.refine; print('xmodal.models' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # the refinement blocks do not import the networks
