@@ -4,10 +4,11 @@ Parity (``--part parity``): for each scale, the shipped D2A2 weights
 (``xmodal.weights.build_generator``, read fresh) are exported with
 ``xmodal.deploy.export(..., dynamic=True)`` (one graph for every frame size) and
 run by onnxruntime's CPU provider on the first ``--frames`` frames of each
-dataset (Middlebury, RGB-D-D: full sets from ``XMODAL_DATA`` or ``../shared/data``,
-else the embedded sample; evaluation protocol, bicubic LR). Reported: the largest
-absolute difference to the eager output (normalised depth units), the protocol
-RMSE of both (Middlebury 8-bit levels, RGB-D-D cm) and its relative change.
+dataset (Middlebury, RGB-D-D; the full test sets where ``XMODAL_DATA`` points to
+them, else the sample embedded in the package; evaluation protocol, bicubic LR).
+Reported: the largest absolute difference to the eager output (normalised depth
+units), the protocol RMSE of both (Middlebury 8-bit levels, RGB-D-D cm) and its
+relative change.
 
 Latency (``--part latency``): D2A2 x``--latency-scale`` at HR ``--size`` (640x480
 by default), batch 1, random inputs, median of ``--repeat`` runs after
@@ -15,14 +16,14 @@ by default), batch 1, random inputs, median of ``--repeat`` runs after
 fp32, NCHW), onnxruntime CPU for each ``--dcn`` route (``native``: GridSample +
 MatMul graph; ``deformconv``: the ONNX DeformConv op) exported for any size (and,
 with ``--static``, the native graph fixed at ``--size``; with ``--fp16``, the
-float16 native graph), then xmodal's CPU fast
-path (``NNPACKConv2d.convert`` + ``retain_freed_memory``; measured last because
-the allocator setting lasts for the process). torch and onnxruntime use
-``--threads`` threads.
+float16 native graph), then xmodal's CPU fast path (``NNPACKConv2d.convert`` +
+``retain_freed_memory``; measured last because the allocator setting lasts for
+the process). torch and onnxruntime use ``--threads`` threads.
 
 Example (the figures of docs/deploy.md)::
 
-    python benchmarks/bench_onnx.py --part parity --scales 4 8 16 --frames 3 --fp16
+    XMODAL_DATA=/path/to/data python benchmarks/bench_onnx.py --part parity --scales 4 8 16 \
+        --frames 3 --fp16
     python benchmarks/bench_onnx.py --part latency --repeat 3 --static --fp16
 """
 
