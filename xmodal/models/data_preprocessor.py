@@ -117,6 +117,9 @@ class MultiInputDataPreprocessor(BaseDataPreprocessor):
         ``{'inputs': {name: (B, C, H, W) float32}, 'data_samples': list}`` on the
         model's device.
 
+    Shape:
+        each ``inputs[name]`` item (C, H, W) -> ``inputs[name]`` (B, C, H, W), float32.
+
     Raises:
         KeyError: a key is missing from the batch.
         ValueError: ``keys`` empty, or tensors of one key differ in shape within a
