@@ -29,9 +29,12 @@ DATASETS = {"middlebury": "MiddleburyDataset", "lu": "LuDataset", "rgbdd": "RGBD
 
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     """The argument parser of ``xmodal evaluate``."""
+    from xmodal.zoo import model_names
+
     p = argparse.ArgumentParser(prog=prog, description="Benchmark RMSE of a pretrained GDSR "
                                 "model beside bicubic (standard synthetic protocol).")
-    p.add_argument("--model", default="d2a2", help="model with pretrained weights (d2a2)")
+    p.add_argument("--model", default="d2a2", choices=model_names(),
+                   help="a model of the model table (xmodal.zoo); default d2a2")
     p.add_argument("--weights", help="weights file (default: the shipped ones)")
     p.add_argument("--scales", type=int, nargs="+", default=[4, 8, 16])
     p.add_argument("--dataset", default="middlebury", choices=sorted(DATASETS))
