@@ -24,6 +24,7 @@ from mmengine.structures import BaseDataElement
 from PIL import Image
 
 from xmodal.registry import DATASETS, TRANSFORMS
+from xmodal.utils.checks import check_positive_int
 
 from .paths import resolve_data_root
 
@@ -124,9 +125,7 @@ class RandomCropIVIF:
     """
 
     def __init__(self, size: int) -> None:
-        if int(size) <= 0:
-            raise ValueError(f"size must be > 0, got {size!r}")
-        self.size = int(size)
+        self.size = check_positive_int(size, "size")
 
     def __call__(self, results: dict) -> dict:
         h, w = results["ir"].shape[:2]

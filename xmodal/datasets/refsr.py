@@ -22,6 +22,7 @@ from mmengine.structures import BaseDataElement
 from PIL import Image
 
 from xmodal.registry import DATASETS, TRANSFORMS
+from xmodal.utils.checks import check_positive_int
 from xmodal.utils.images import read_rgb_image
 
 from .paths import resolve_data_root
@@ -79,8 +80,7 @@ class RefSRDataset(BaseDataset):
                  test_mode: bool = False, **kwargs: Any) -> None:
         if scale not in (2, 4):
             raise ValueError(f"scale must be 2 or 4, got {scale!r}")
-        if num_repeats < 1:
-            raise ValueError(f"num_repeats must be >= 1, got {num_repeats}")
+        check_positive_int(num_repeats, "num_repeats")
         self.scale, self.num_repeats = scale, num_repeats
         self.hr_dir, self.ref_dir = hr_dir, ref_dir
         root = Path(data_root) if data_root is not None else resolve_refsr_root()

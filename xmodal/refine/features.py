@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from xmodal.registry import MODELS
+from xmodal.utils.checks import check_positive_int
 
 __all__ = ["guide_depth_features", "GuideDepthFeatures", "DiffusionFeatureUNet"]
 
@@ -126,8 +127,7 @@ class DiffusionFeatureUNet(nn.Module):
         checkpoint: str | None = None,
     ) -> None:
         super().__init__()
-        if num_levels < 1:
-            raise ValueError(f"num_levels must be >= 1, got {num_levels}")
+        check_positive_int(num_levels, "num_levels")
         self.guide_channels = guide_channels
         self.num_levels = num_levels
         chans = [base_channels * 2**i for i in range(num_levels)]

@@ -15,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ...utils.checks import check_positive_int
+
 __all__ = ["patch_match", "gather_blocks"]
 
 
@@ -56,8 +58,7 @@ def patch_match(query: Tensor, key: Tensor, patch_size: int = 3,
                          "batch size and channels")
     if patch_size < 1 or patch_size % 2 == 0:
         raise ValueError(f"patch_size must be a positive odd integer, got {patch_size}")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
+    check_positive_int(chunk_size, "chunk_size")
     b, _, h, w = query.shape
     pad = patch_size // 2
     q = F.normalize(F.unfold(query, patch_size, padding=pad), dim=1)  # (B, C*k*k, h*w)
