@@ -10,7 +10,7 @@ from torch import Tensor, nn
 
 from ..registry import MODELS, build_block
 
-__all__ = ["GeneratorModel"]
+__all__ = ["GeneratorModel", "GeneratorLossModel"]
 
 
 class GeneratorModel(BaseModel):
@@ -100,3 +100,22 @@ class GeneratorModel(BaseModel):
         if not data_samples or any(key not in s for s in data_samples):
             raise ValueError(f"mode='loss' needs data samples that carry {key}")
         return torch.stack([getattr(s, key) for s in data_samples])
+
+
+class GeneratorLossModel(GeneratorModel):
+    """A :class:`GeneratorModel` with one loss module built from ``loss`` (``loss_module``).
+
+    The shared constructor of the IVIF and RefSR wrappers.
+
+    Args:
+        generator: config (or module) of the architecture.
+        loss: config (or module) of the loss; None for a test-only model.
+        data_preprocessor: config or module; None: the class's ``default_preprocessor``.
+        init_cfg: mmengine initialisation config.
+    """
+
+    def __init__(self, generator: dict | nn.Module, loss: dict | nn.Module | None = None,
+                 data_preprocessor: dict | nn.Module | None = None,
+                 init_cfg: dict | None = None) -> None:
+        super().__init__(generator, data_preprocessor, init_cfg)
+        self.loss_module = build_block(loss)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from torch import Tensor, nn
+from torch import Tensor
 
-from ...registry import MODELS, build_block
-from ..base_model import GeneratorModel
+from ...registry import MODELS
+from ..base_model import GeneratorLossModel
 from .color import rgb_to_luma
 
 __all__ = ["IVIFModel"]
 
 
 @MODELS.register_module()
-class IVIFModel(GeneratorModel):
+class IVIFModel(GeneratorLossModel):
     """Generator + unsupervised fusion loss + data preprocessor.
 
     Args:
@@ -38,12 +38,6 @@ class IVIFModel(GeneratorModel):
 
     default_preprocessor = dict(type="MultiInputDataPreprocessor", keys=("ir", "vis"))
     pred_key = "pred_fused"
-
-    def __init__(self, generator: dict | nn.Module, loss: dict | nn.Module | None = None,
-                 data_preprocessor: dict | nn.Module | None = None,
-                 init_cfg: dict | None = None) -> None:
-        super().__init__(generator, data_preprocessor, init_cfg)
-        self.loss_module = build_block(loss)
 
     def forward_tensor(self, inputs: dict, data_samples: list | None = None) -> Tensor:
         return self.generator(inputs["ir"], inputs["vis"])

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from torch import Tensor, nn
+from torch import Tensor
 
-from ...registry import MODELS, build_block
-from ..base_model import GeneratorModel
+from ...registry import MODELS
+from ..base_model import GeneratorLossModel
 
 __all__ = ["RefSRModel"]
 
 
 @MODELS.register_module()
-class RefSRModel(GeneratorModel):
+class RefSRModel(GeneratorLossModel):
     """Generator + RefSR loss + data preprocessor.
 
     Args:
@@ -32,12 +32,6 @@ class RefSRModel(GeneratorModel):
 
     default_preprocessor = dict(type="MultiInputDataPreprocessor", keys=("lr", "ref"))
     pred_key = "pred_img"
-
-    def __init__(self, generator: dict | nn.Module, loss: dict | nn.Module | None = None,
-                 data_preprocessor: dict | nn.Module | None = None,
-                 init_cfg: dict | None = None) -> None:
-        super().__init__(generator, data_preprocessor, init_cfg)
-        self.loss_module = build_block(loss)
 
     def forward_tensor(self, inputs: dict, data_samples: list | None = None) -> Tensor:
         return self.generator(inputs["lr"], inputs["ref"])
