@@ -1,4 +1,4 @@
-"""The ``xmodal`` command: ``xmodal upsample ...``, ``xmodal evaluate ...``.
+"""The ``xmodal`` command: ``xmodal upsample``, ``xmodal evaluate``, ``xmodal export``.
 
 Each command is a module of :mod:`xmodal.tools` with a ``main(argv)`` (see
 :mod:`xmodal.tools.upsample`, :mod:`xmodal.tools.evaluate`); adding one is one
@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "guided depth super-resolution of your own RGB + LR depth"),
     "evaluate": ("xmodal.tools.evaluate",
                  "benchmark RMSE of a pretrained model beside bicubic"),
+    "export": ("xmodal.tools.export", "export a model to ONNX or torch.export (.pt2)"),
 }
 
 
