@@ -65,7 +65,8 @@ def _pair(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 def test_table_entries_and_defaults():
     assert {"d2a2", "dsrdiff", "bicubic", "dada"} <= set(model_names())
     for s in (4, 8, 16):
-        assert default_model(s) == "d2a2"
+        entry = get_model_entry(default_model(s))  # one runnable model per scale
+        assert entry.supports(s) and (s in entry.weights or not entry.needs_weights)
         assert sum(s in e.default_for for e in MODEL_TABLE.values()) == 1
     assert default_scales() == (4, 8, 16)
     assert get_model_entry("dada").supports(3) and not get_model_entry("d2a2").supports(2)
