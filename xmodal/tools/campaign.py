@@ -23,10 +23,15 @@ min-max with the crop's HR min/max, random flips and transposes (the official
 D2A2 training pipeline). Loss L1 on the normalised depth, Adam, linear warm-up
 then a constant learning rate (``--lr``).
 
-Usage::
+Usage (``XMODAL_DATA``: the folder that holds ``gdsr/rgbdd`` and ``gdsr/middlebury``;
+the commands and the measured curve are in ``docs/model_card_d2a2.md``)::
 
-    setsid nice -n 10 python -m xmodal.tools.campaign --work-dir work_dirs/campaign \\
-        --resume --export-dir xmodal/weights > work_dirs/campaign.log 2>&1 &
+    XMODAL_DATA=/data setsid nice -n 10 python -m xmodal.tools.campaign \\
+        --work-dir work_dirs/campaign --resume --export-dir xmodal/weights \\
+        > work_dirs/campaign.log 2>&1 &
+
+On a shared machine ``--threads 1`` is faster than 2: OpenMP threads that wait
+for each other under oversubscription measured 3x slower per iteration here.
 """
 
 from __future__ import annotations

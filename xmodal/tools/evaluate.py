@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.limit is not None and args.limit < 1:
         build_parser().error(f"--limit must be a positive integer, got {args.limit}")
+    from mmengine.logging import MMLogger
+
+    MMLogger.get_instance("xmodal-evaluate", log_level="WARNING")  # the table says it all
     print(f"{args.model} on {args.dataset} ({args.guide} guide), RMSE per image, mean")
     print("| scale | frames | model | bicubic (PIL) | gain | unit |\n|---|---|---|---|---|---|")
     try:
