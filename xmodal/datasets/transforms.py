@@ -43,6 +43,25 @@ def _require(results: dict, keys: tuple[str, ...], who: str) -> None:
         raise KeyError(f"{who}: results lack {missing} (have {sorted(results)})")
 
 
+def _hr_and_scale(results: dict, who: str, fix: str) -> tuple[np.ndarray, int]:
+    """The float32 HR depth and the scale; ValueError if the HR is not a multiple of it."""
+    hr = np.ascontiguousarray(results["hr_depth"], dtype=np.float32)
+    s = int(results["scale"])
+    if hr.shape[0] % s or hr.shape[1] % s:
+        raise ValueError(f"{who}: HR size {hr.shape} is not a multiple of scale {s}; "
+                         f"put {fix} first")
+    return hr, s
+
+
+def _set_normalised(results: dict, hr: np.ndarray, lr: np.ndarray, ref: np.ndarray) -> dict:
+    """Min-max normalise HR and LR with ``ref``'s min/max into ``results`` (in place)."""
+    dmin, dmax = float(ref.min()), float(ref.max())
+    results["depth_min"], results["depth_max"] = dmin, dmax
+    results["gt_depth"] = minmax_normalise(hr, dmin, dmax)
+    results["lr_depth"] = minmax_normalise(lr, dmin, dmax)
+    return results
+
+
 @TRANSFORMS.register_module()
 class ModCrop:
     """Crop ``guide`` and ``hr_depth`` to multiples of ``results['scale']`` (top-left kept).
@@ -158,19 +177,8 @@ class MakeLRDepth:
 
     def __call__(self, results: dict) -> dict:
         _require(results, ("hr_depth", "scale"), "MakeLRDepth")
-        hr = np.ascontiguousarray(results["hr_depth"], dtype=np.float32)
-        s = int(results["scale"])
-        if hr.shape[0] % s or hr.shape[1] % s:
-            raise ValueError(
-                f"MakeLRDepth: HR size {hr.shape} is not a multiple of scale {s}; "
-                "put ModCrop or RandomCropPair first"
-            )
-        lr = make_lr_bicubic(hr, s)
-        dmin, dmax = float(hr.min()), float(hr.max())
-        results["depth_min"], results["depth_max"] = dmin, dmax
-        results["gt_depth"] = minmax_normalise(hr, dmin, dmax)
-        results["lr_depth"] = minmax_normalise(lr, dmin, dmax)
-        return results
+        hr, s = _hr_and_scale(results, "MakeLRDepth", "ModCrop or RandomCropPair")
+        return _set_normalised(results, hr, make_lr_bicubic(hr, s), hr)
 
     def __repr__(self) -> str:
         return "MakeLRDepth()"
@@ -213,19 +221,10 @@ class MakeRealLRDepth:
 
     def __call__(self, results: dict) -> dict:
         _require(results, ("real_lr", "hr_depth", "scale"), "MakeRealLRDepth")
-        hr = np.ascontiguousarray(results["hr_depth"], dtype=np.float32)
-        s = int(results["scale"])
-        if hr.shape[0] % s or hr.shape[1] % s:
-            raise ValueError(f"MakeRealLRDepth: HR size {hr.shape} is not a multiple of scale {s}; "
-                             "put ModCrop first")
+        hr, s = _hr_and_scale(results, "MakeRealLRDepth", "ModCrop")
         real = np.ascontiguousarray(results["real_lr"], dtype=np.float32)
         lr = resize_bicubic_pil(real, (hr.shape[0] // s, hr.shape[1] // s))
-        ref = lr if self.norm == "lr" else hr
-        dmin, dmax = float(ref.min()), float(ref.max())
-        results["depth_min"], results["depth_max"] = dmin, dmax
-        results["gt_depth"] = minmax_normalise(hr, dmin, dmax)
-        results["lr_depth"] = minmax_normalise(lr, dmin, dmax)
-        return results
+        return _set_normalised(results, hr, lr, lr if self.norm == "lr" else hr)
 
     def __repr__(self) -> str:
         return f"MakeRealLRDepth(norm={self.norm!r})"
