@@ -180,21 +180,38 @@ def native_modulated_deform_conv2d(
     """
     if max_columns is not None and max_columns <= 0:
         raise ValueError(f"max_columns must be a positive int or None, got {max_columns}")
-    stride, padding, dilation = _pair(stride), _pair(padding), _pair(dilation)
-    c_out, c_in, kh, kw = weight.shape
-    b, h_out, w_out = offset.shape[0], offset.shape[-2], offset.shape[-1]
-    w2d = weight.reshape(c_out, c_in * kh * kw)
-
+    geometry = (_pair(stride), _pair(padding), _pair(dilation), deform_groups)
     if _exporting():  # one chunk, no out= writes: a graph valid for every H, W
-        cols = _sample_columns(
-            input, offset, mask, (0, h_out), (kh, kw), stride, padding, dilation, deform_groups
-        )  # (B, C_in * kh * kw, H_out * W_out)
-        out = torch.matmul(w2d, cols)
-        out = out if bias is None else out + bias.view(1, -1, 1)
-        return out.reshape(b, c_out, h_out, w_out)
+        return _deform_conv_one_chunk(input, offset, mask, weight, bias, geometry)
     autograd = needs_autograd(input, offset, mask, weight, bias)
     if max_columns is None:
         max_columns = _DEFAULT_MAX_COLUMNS_GRAD if autograd else _DEFAULT_MAX_COLUMNS
+    return _deform_conv_chunked(input, offset, mask, weight, bias, geometry, max_columns,
+                                autograd)
+
+
+def _deform_conv_one_chunk(input: Tensor, offset: Tensor, mask: Tensor, weight: Tensor,
+                           bias: Tensor | None, geometry: tuple) -> Tensor:
+    """The whole output in one column matrix and one matmul (export graphs)."""
+    stride, padding, dilation, deform_groups = geometry
+    c_out, c_in, kh, kw = weight.shape
+    b, h_out, w_out = offset.shape[0], offset.shape[-2], offset.shape[-1]
+    cols = _sample_columns(
+        input, offset, mask, (0, h_out), (kh, kw), stride, padding, dilation, deform_groups
+    )  # (B, C_in * kh * kw, H_out * W_out)
+    out = torch.matmul(weight.reshape(c_out, c_in * kh * kw), cols)
+    out = out if bias is None else out + bias.view(1, -1, 1)
+    return out.reshape(b, c_out, h_out, w_out)
+
+
+def _deform_conv_chunked(input: Tensor, offset: Tensor, mask: Tensor, weight: Tensor,
+                         bias: Tensor | None, geometry: tuple, max_columns: int,
+                         autograd: bool) -> Tensor:
+    """Chunks of output rows, each sampled and multiplied at once (bounded memory)."""
+    stride, padding, dilation, deform_groups = geometry
+    c_out, c_in, kh, kw = weight.shape
+    b, h_out, w_out = offset.shape[0], offset.shape[-2], offset.shape[-1]
+    w2d = weight.reshape(c_out, c_in * kh * kw)
     per_row = b * c_in * kh * kw * w_out
     rows_per_chunk = max(1, max_columns // max(per_row, 1))
     # A channels-last input gives a channels-last output: each chunk's matmul then

@@ -65,6 +65,14 @@ CURVE_FIELDS = ("iter", "wall_s", "cpu_hours", "scale", "rmse", "bicubic_rmse")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The campaign's options (``python -m xmodal.tools.campaign -h``).
+
+    Args:
+        argv: arguments without the program name (None: ``sys.argv[1:]``).
+
+    Returns:
+        The parsed options.
+    """
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--work-dir", type=Path, default=Path("work_dirs/campaign"))
     p.add_argument("--train-root", type=Path, default=None,
@@ -150,6 +158,12 @@ def ema_fn(decay: float):
 
 
 def save_atomic(obj: dict, path: Path) -> None:
+    """``torch.save`` to a temporary file beside ``path``, then rename (never half a file).
+
+    Args:
+        obj: what to save (tensors and plain Python types).
+        path: the file to write or replace.
+    """
     tmp = path.with_suffix(".tmp")
     torch.save(obj, tmp)
     os.replace(tmp, path)
@@ -243,6 +257,14 @@ class Campaign:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the campaign for ``--max-minutes`` (module docstring); logs to stdout.
+
+    Args:
+        argv: arguments without the program name (None: ``sys.argv[1:]``).
+
+    Raises:
+        FileNotFoundError: no training or validation data found.
+    """
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     retain_freed_memory()
