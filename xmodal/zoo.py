@@ -186,11 +186,11 @@ register_model_entry(ModelEntry(
     # WEIGHTS_DIR / NAME))" (the training campaign exports the files: model card)
     weights={
         4: WeightsFile("d2a2_rgbdd_x4.pth",
-                       "c4ffc8f2756ee91e74b79978a3cc7860e2d599f78757df4bfdaeafb292de69df"),
+                       "dc4052e617a9d40ccda74995fd4cfcedb36c3dc21a47603cc9d58dbcb0dded51"),
         8: WeightsFile("d2a2_rgbdd_x8.pth",
                        "c0b5f90ed09f5ef897db7e25d126365e30225733ad852c1a88371c8d3570b4be"),
         16: WeightsFile("d2a2_rgbdd_x16.pth",
-                        "540dbd92fb58d60c7e760cdabe3565cc85f0ab1d053470cc88aa298477720a7a")},
+                        "1cdba6d43347a3b375696227b22811b4d1e9f1cc494d90b8d8581ae29cc62a90")},
     needs_weights=True,
     # not the default: learning-free DADA measures better on Middlebury at every scale
     # until the CPU-trained weights catch up (model card: D2A2 weights)
