@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from .fusion_metrics import _grey, _mi, _same, _vifp, entropy, scd, spatial_frequency
+from .fusion_metrics import _grey, _grey_2x2, _mi, _same, _vifp, entropy, scd, spatial_frequency
 from .fusion_metrics import standard_deviation as _sd
 
 __all__ = [
@@ -90,9 +90,7 @@ def average_gradient_cddfuse(fused: Any) -> float:
     Raises:
         ValueError: image smaller than 2 x 2.
     """
-    f = _grey(fused, "fused").astype(np.float32)
-    if min(f.shape) < 2:
-        raise ValueError(f"fused must be at least 2x2, got {f.shape}")
+    f = _grey_2x2(fused).astype(np.float32)
     gy, gx = np.gradient(f)
     return float(np.mean(np.sqrt((gx**2 + gy**2) / 2)))
 

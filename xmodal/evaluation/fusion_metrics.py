@@ -45,6 +45,14 @@ def _grey(x: Any, name: str) -> np.ndarray:
     return x.astype(np.float64)
 
 
+def _grey_2x2(fused: Any) -> np.ndarray:
+    """The fused image as grey levels; ValueError if smaller than 2 x 2 (gradient metrics)."""
+    f = _grey(fused, "fused")
+    if min(f.shape) < 2:
+        raise ValueError(f"fused must be at least 2x2, got {f.shape}")
+    return f
+
+
 def _same(a: np.ndarray, b: np.ndarray, na: str, nb: str) -> None:
     if a.shape != b.shape:
         raise ValueError(f"{na} {a.shape} and {nb} {b.shape} must have the same shape")
@@ -107,9 +115,7 @@ def spatial_frequency(fused: Any) -> float:
     Raises:
         ValueError: image smaller than 2 x 2.
     """
-    f = _grey(fused, "fused")
-    if min(f.shape) < 2:
-        raise ValueError(f"fused must be at least 2x2, got {f.shape}")
+    f = _grey_2x2(fused)
     rf = np.sqrt(np.mean(np.diff(f, axis=0) ** 2))
     cf = np.sqrt(np.mean(np.diff(f, axis=1) ** 2))
     return float(np.sqrt(rf**2 + cf**2))
@@ -128,9 +134,7 @@ def average_gradient(fused: Any) -> float:
     Returns:
         AG in grey levels per pixel; 0 for a constant image.
     """
-    f = _grey(fused, "fused")
-    if min(f.shape) < 2:
-        raise ValueError(f"fused must be at least 2x2, got {f.shape}")
+    f = _grey_2x2(fused)
     gy, gx = np.gradient(f)
     s = np.sqrt((gx**2 + gy**2) / 2.0)
     return float(s.sum() / ((f.shape[0] - 1) * (f.shape[1] - 1)))
