@@ -1,7 +1,9 @@
 """The CPU training campaign: mixed-scale batches, scale switching, EMA and resume."""
 
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -56,3 +58,61 @@ def test_save_and_resume_restore_every_counter(tmp_path):
     for key, value in first.ema.state_dict().items():
         assert torch.equal(value, second.ema.state_dict()[key]), key
     assert second.opt.state_dict()["state"].keys() == first.opt.state_dict()["state"].keys()
+
+
+def test_frame_normalisation_keeps_a_crop_in_its_frame_range():
+    results = dict(depth_min=1200.0, depth_max=1300.0,
+                   gt_depth=np.array([[0.0, 1.0]], np.float32),
+                   lr_depth=np.array([[0.5]], np.float32))
+    campaign.to_frame_range(results, 1000.0, 2000.0)
+    # 1200 mm and 1300 mm in a 1000-2000 mm frame: 0.2 and 0.3, not 0 and 1
+    assert np.allclose(results["gt_depth"], [[0.2, 0.3]]) and np.allclose(results["lr_depth"], 0.25)
+    assert (results["depth_min"], results["depth_max"]) == (1000.0, 2000.0)
+    sampler = campaign.CropSampler(RGBDDDataset(data_root=SAMPLE, pipeline=[]), crop=32,
+                                   norm="frame")
+    _, _, gt = sampler.batch(8, scale=4)
+    assert float(gt.min()) >= 0.0 and float(gt.max()) <= 1.0
+    assert float((gt.amax(dim=(1, 2, 3)) - gt.amin(dim=(1, 2, 3))).min()) < 0.99
+
+
+def test_hard_crops_keep_the_crop_bicubic_misses_most():
+    data = RGBDDDataset(data_root=SAMPLE, pipeline=[])
+    uniform = campaign.CropSampler(data, crop=32, norm="frame")
+    hard = campaign.CropSampler(data, crop=32, norm="frame", hard_crops=4)
+    random.seed(0)
+    np.random.seed(0)
+    misses = [campaign.bicubic_miss(uniform._sample(4)) for _ in range(4)]
+    random.seed(0)
+    np.random.seed(0)
+    assert campaign.bicubic_miss(hard._hard(4)) == pytest.approx(max(misses))
+    with pytest.raises(ValueError, match="norm"):
+        campaign.CropSampler(data, crop=32, norm="image")
+
+
+def test_learning_rate_warm_up_then_cosine_to_two_percent():
+    args = campaign.parse_args(["--lr", "1e-3", "--warmup", "10", "--cosine-iters", "100"])
+    assert campaign.learning_rate(args, 0) == pytest.approx(1e-4)
+    assert campaign.learning_rate(args, 50) == pytest.approx(1e-3 * (0.02 + 0.98 * 0.5))
+    assert campaign.learning_rate(args, 100) == campaign.learning_rate(args, 500)
+    assert campaign.learning_rate(args, 500) == pytest.approx(2e-5)
+    constant = campaign.parse_args(["--lr", "1e-3", "--warmup", "10"])
+    assert campaign.learning_rate(constant, 500) == pytest.approx(1e-3)
+    with pytest.raises(SystemExit):
+        campaign.parse_args(["--hard-crops", "0"])
+
+
+def test_charbonnier_is_l1_away_from_zero_and_smooth_at_zero():
+    pred, gt = torch.tensor([0.5, 0.0]), torch.tensor([0.0, 0.0])
+    assert float(campaign.LOSSES["charbonnier"](pred, gt)) == pytest.approx(
+        (0.5 + 1e-3) / 2, rel=1e-3)
+    assert float(campaign.LOSSES["l1"](pred, gt)) == pytest.approx(0.25)
+
+
+def test_bf16_step_updates_the_weights(tmp_path):
+    args = campaign.parse_args(["--work-dir", str(tmp_path), "--batch", "2", "--crop", "32",
+                                "--scales", "4", "--bf16", "--loss", "charbonnier"])
+    sampler = campaign.CropSampler(RGBDDDataset(data_root=SAMPLE, pipeline=[]), crop=32)
+    camp = campaign.Campaign(args)
+    before = camp.net.tail[-1].weight.detach().clone()
+    loss = camp.step(sampler)
+    assert np.isfinite(loss) and not torch.equal(before, camp.net.tail[-1].weight)

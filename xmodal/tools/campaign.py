@@ -23,6 +23,12 @@ min-max with the crop's HR min/max, random flips and transposes (the official
 D2A2 training pipeline). Loss L1 on the normalised depth, Adam, linear warm-up
 then a constant learning rate (``--lr``).
 
+Settings compared in the model card's sweep: ``--norm frame`` (min-max with the
+frame's HR min/max, as a whole test image is normalised, instead of stretching
+each small crop to [0, 1]), ``--hard-crops K`` (keep the crop of K that bicubic
+up-sampling misses most: depth edges over flat walls), ``--loss charbonnier``,
+``--bf16`` (autocast) and ``--cosine-iters T`` (cosine decay to 2 % at T).
+
 Usage (``XMODAL_DATA``: the folder that holds ``gdsr/rgbdd`` and ``gdsr/middlebury``;
 the commands and the measured curve are in ``docs/model_card_d2a2.md``)::
 
@@ -39,6 +45,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import math
 import os
 import random
 import time
@@ -50,6 +57,7 @@ from torch.optim.swa_utils import AveragedModel
 
 from xmodal.apis import retain_freed_memory
 from xmodal.datasets import MiddleburyDataset, RGBDDDataset
+from xmodal.datasets.protocol import resize_bicubic_pil
 from xmodal.datasets.transforms import (
     MakeLRDepth,
     PackGDSRInputs,
@@ -61,6 +69,12 @@ from xmodal.models import D2A2
 from xmodal.weights import load_weights_file, save_weights
 
 SCALES = (4, 8, 16)
+NORMS = ("crop", "frame")
+#: Training losses on the normalised depth: L1, and Charbonnier (eps 1e-3).
+LOSSES = {
+    "l1": lambda pred, gt: (pred - gt).abs().mean(),
+    "charbonnier": lambda pred, gt: ((pred - gt).square() + 1e-6).sqrt().mean(),
+}
 CURVE_FIELDS = ("iter", "wall_s", "cpu_hours", "scale", "rmse", "bicubic_rmse")
 
 
@@ -94,15 +108,43 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--eval-min", type=float, default=20.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
-    return p.parse_args(argv)
+    p.add_argument("--norm", choices=NORMS, default="crop",
+                   help="min-max of each crop with the crop's HR min/max (official D2A2) "
+                        "or with its frame's (the statistics a whole test image has)")
+    p.add_argument("--hard-crops", type=int, default=1, metavar="K",
+                   help="draw K crops, train on the one bicubic up-sampling misses most")
+    p.add_argument("--loss", choices=tuple(LOSSES), default="l1")
+    p.add_argument("--bf16", action="store_true", help="bfloat16 autocast on the CPU")
+    p.add_argument("--cosine-iters", type=int, default=0, metavar="T",
+                   help="cosine decay of the learning rate to 2%% of --lr at iteration T "
+                        "(0: constant after the warm-up)")
+    args = p.parse_args(argv)
+    if args.hard_crops < 1:
+        p.error(f"--hard-crops must be >= 1, got {args.hard_crops}")
+    return args
 
 
 class CropSampler:
-    """Random training batches from frames held in memory (the D2A2 training pipeline)."""
+    """Random training batches from frames held in memory (the D2A2 training pipeline).
 
-    def __init__(self, dataset: RGBDDDataset, crop: int) -> None:
+    Args:
+        dataset: the training frames (read once, kept in memory).
+        crop: HR crop side in pixels (a multiple of every scale used).
+        norm: ``'crop'`` min-max normalises with the crop's HR min/max (official
+            D2A2 loader); ``'frame'`` with the whole frame's HR min/max, so a
+            crop of a flat wall keeps its small range instead of having its
+            sensor noise stretched to [0, 1].
+        hard_crops: K >= 1: draw K crops and keep the one whose PIL-bicubic
+            up-sampling misses the normalised HR most (mean absolute error).
+    """
+
+    def __init__(self, dataset: RGBDDDataset, crop: int, norm: str = "crop",
+                 hard_crops: int = 1) -> None:
+        if norm not in NORMS:
+            raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
         self.frames = [dataset.load_pair(dataset.get_data_info(i)) for i in range(len(dataset))]
-        self.crop = crop
+        self.ranges = [(float(d.min()), float(d.max())) for _, d in self.frames]
+        self.crop, self.norm, self.hard_crops = crop, norm, hard_crops
         self.meta = dict(unit_scale=dataset.unit_scale, unit=dataset.unit, border=0,
                          dataset=dataset.dataset_name)
         self.steps = [RandomCropPair(crop), MakeLRDepth(), RandomFlipTranspose(),
@@ -110,22 +152,48 @@ class CropSampler:
 
     def _sample(self, scale: int) -> dict:
         while True:  # a crop of constant depth cannot be min-max normalised: draw again
-            guide, depth = self.frames[random.randrange(len(self.frames))]
+            index = random.randrange(len(self.frames))
+            guide, depth = self.frames[index]
             results = dict(self.meta, guide=guide, hr_depth=depth, scale=scale, img_name="")
             try:
                 for step in self.steps:
                     results = step(results)
+                    if isinstance(step, MakeLRDepth) and self.norm == "frame":
+                        to_frame_range(results, *self.ranges[index])
                 return results
             except ValueError:
                 continue
 
+    def _hard(self, scale: int) -> dict:
+        items = [self._sample(scale) for _ in range(self.hard_crops)]
+        if len(items) == 1:
+            return items[0]
+        return max(items, key=bicubic_miss)
+
     def batch(self, size: int, scale: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """-> lr (B, 1, crop/s, crop/s), guide (B, 3, crop, crop), gt (B, 1, crop, crop)."""
-        items = [self._sample(scale) for _ in range(size)]
+        items = [self._hard(scale) for _ in range(size)]
         lr = torch.stack([it["inputs"]["lr"] for it in items])
         guide = torch.stack([it["inputs"]["guide"] for it in items])
         gt = torch.stack([it["data_samples"].gt_depth for it in items])
         return lr, guide, gt
+
+
+def to_frame_range(results: dict, frame_min: float, frame_max: float) -> None:
+    """Re-normalise ``gt_depth`` / ``lr_depth`` of a crop from its own min/max to its frame's."""
+    lo, hi = results["depth_min"], results["depth_max"]
+    gain, shift = (hi - lo) / (frame_max - frame_min), (lo - frame_min) / (frame_max - frame_min)
+    for key in ("gt_depth", "lr_depth"):
+        results[key] = (results[key] * gain + shift).astype(np.float32)
+    results["depth_min"], results["depth_max"] = frame_min, frame_max
+
+
+def bicubic_miss(item: dict) -> float:
+    """Mean absolute error of the PIL-bicubic up-sampled LR of a packed crop (normalised units)."""
+    lr = item["inputs"]["lr"][0].numpy()
+    gt = item["data_samples"].gt_depth[0].numpy()
+    up = resize_bicubic_pil(lr, gt.shape)
+    return float(np.abs(up - gt).mean())
 
 
 def run_at_scale(net: torch.nn.Module, scale: int, lr: torch.Tensor,
@@ -155,6 +223,15 @@ def ema_fn(decay: float):
         return averaged * d + current * (1.0 - d)
 
     return avg
+
+
+def learning_rate(args: argparse.Namespace, iteration: int) -> float:
+    """``--lr`` after a linear warm-up, constant or cosine-decayed to 2 % at ``--cosine-iters``."""
+    warm = min(1.0, (iteration + 1) / max(1, args.warmup))
+    if args.cosine_iters <= 0:
+        return args.lr * warm
+    progress = min(1.0, iteration / args.cosine_iters)
+    return args.lr * warm * (0.02 + 0.98 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
 def save_atomic(obj: dict, path: Path) -> None:
@@ -209,11 +286,12 @@ class Campaign:
         scales = self.args.scales
         scale = scales[self.iter % len(scales)]
         lr, guide, gt = sampler.batch(self.args.batch, scale)
-        warm = min(1.0, (self.iter + 1) / max(1, self.args.warmup))
         for group in self.opt.param_groups:
-            group["lr"] = self.args.lr * warm
+            group["lr"] = learning_rate(self.args, self.iter)
         self.net.train()
-        loss = (run_at_scale(self.net, scale, lr, guide) - gt).abs().mean()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.args.bf16):
+            pred = run_at_scale(self.net, scale, lr, guide)
+        loss = LOSSES[self.args.loss](pred.float(), gt)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
@@ -245,7 +323,9 @@ class Campaign:
             return
         meta = dict(data="RGB-D-D (405 frames), random crops", iterations=self.iter,
                     crop=self.args.crop, batch=self.args.batch, lr=self.args.lr,
-                    ema=self.args.ema, scales=list(self.args.scales), loss="L1",
+                    ema=self.args.ema, scales=list(self.args.scales), loss=self.args.loss,
+                    norm=self.args.norm, hard_crops=self.args.hard_crops,
+                    bf16=self.args.bf16, cosine_iters=self.args.cosine_iters,
                     wall_hours=round(self.wall / 3600, 3),
                     cpu_hours=round(self.cpu / 3600, 3),
                     middlebury_rmse=round(metrics["rmse"], 4),
@@ -279,7 +359,7 @@ def main(argv: list[str] | None = None) -> None:
     random.seed(args.seed + camp.iter)  # a resumed run draws new crops, not the first ones again
     np.random.seed(args.seed + camp.iter)
     train = RGBDDDataset(data_root=args.train_root, scale=4, split="test", pipeline=[])
-    sampler = CropSampler(train, args.crop)
+    sampler = CropSampler(train, args.crop, args.norm, args.hard_crops)
     val = {s: MiddleburyDataset(data_root=args.val_root, scale=s) for s in args.scales}
     log(f"{len(sampler.frames)} training frames from {train.data_root}, "
         f"{len(val[args.scales[0]])} Middlebury frames from {val[args.scales[0]].data_root}")
