@@ -3,6 +3,8 @@ to ``xmodal upsample`` is one table entry plus its architecture (a toy entry, en
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -14,7 +16,7 @@ import xmodal.apis.inference as inference
 from xmodal.apis import upsample
 from xmodal.registry import MODELS
 from xmodal.tools.upsample import build_parser, main
-from xmodal.weights import file_sha256, save_weights
+from xmodal.weights import WEIGHTS_DIR, file_sha256, load_weights_file, save_weights
 from xmodal.zoo import (
     MODEL_TABLE,
     ModelEntry,
@@ -50,7 +52,7 @@ def toy(tmp_path, monkeypatch):
     path = save_weights(net, tmp_path / "toy_x4.pth", dict(type="ToyGDSR", scale=4), fp16=False)
     entry = ModelEntry(name="toy", arch=lambda s: dict(type="ToyGDSR", scale=s), scales=(2, 4),
                        weights={4: WeightsFile(str(path), file_sha256(path))},
-                       default_for=(2,), description="toy (x2 runs untrained: gain 0)")
+                       middlebury_rmse={2: 9.9}, description="toy (x2 runs untrained: gain 0)")
     monkeypatch.setitem(MODEL_TABLE, "toy", entry)
     return path
 
@@ -67,7 +69,8 @@ def test_table_entries_and_defaults():
     for s in (4, 8, 16):
         entry = get_model_entry(default_model(s))  # one runnable model per scale
         assert entry.supports(s) and (s in entry.weights or not entry.needs_weights)
-        assert sum(s in e.default_for for e in MODEL_TABLE.values()) == 1
+        measured = [e.middlebury_rmse[s] for e in MODEL_TABLE.values() if s in e.middlebury_rmse]
+        assert entry.middlebury_rmse[s] == min(measured)  # the best measured model
     assert default_scales() == (4, 8, 16)
     assert get_model_entry("dada").supports(3) and not get_model_entry("d2a2").supports(2)
     assert {e.preset for e in MODEL_TABLE.values()} <= {"d2a2", "dada"}
@@ -77,10 +80,30 @@ def test_table_entries_and_defaults():
         default_model(2)
 
 
+def test_the_lowest_measured_figure_is_the_default(toy, monkeypatch):
+    entry = MODEL_TABLE["toy"]
+    assert default_model(4) != "toy"  # toy has no x4 figure yet
+    better = min(e.middlebury_rmse[4] for e in MODEL_TABLE.values() if 4 in e.middlebury_rmse)
+    monkeypatch.setitem(MODEL_TABLE, "toy", dataclasses.replace(
+        entry, middlebury_rmse={2: 9.9, 4: better - 0.01}))
+    assert default_model(4) == "toy"
+    # a figure without its weights file does not make a default
+    monkeypatch.setitem(MODEL_TABLE, "toy", dataclasses.replace(
+        entry, weights={}, needs_weights=True, middlebury_rmse={4: better - 0.01}))
+    assert default_model(4) != "toy" and 2 not in default_scales()
+
+
+def test_d2a2_figures_are_those_of_its_shipped_files():
+    entry = get_model_entry("d2a2")
+    for scale, weights in entry.weights.items():
+        meta = load_weights_file(WEIGHTS_DIR / weights.file)["meta"]
+        assert entry.middlebury_rmse[scale] == pytest.approx(meta["middlebury_rmse"], abs=1e-4)
+
+
 def test_register_checks_names_and_scales():
     with pytest.raises(ValueError, match="already in the model table"):
         register_model_entry(MODEL_TABLE["d2a2"])
-    bad = ModelEntry(name="bad", arch=lambda s: {}, scales=(4,), default_for=(8,))
+    bad = ModelEntry(name="bad", arch=lambda s: {}, scales=(4,), middlebury_rmse={8: 1.0})
     with pytest.raises(ValueError, match="x8 is not one of its scales x4"):
         register_model_entry(bad)
     with pytest.raises(TypeError, match="ModelEntry"):

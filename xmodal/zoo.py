@@ -3,8 +3,9 @@
 One :class:`ModelEntry` per model name (timm's pretrained-config pattern,
 ``timm/models/_pretrained.py``): its architecture config per scale factor (a
 registry config built with :data:`xmodal.registry.MODELS`), its shipped weights
-file and sha256 per scale, licence, input protocol, CPU/GPU notes, and the
-scales at which it is the default model. Everything else reads this table: the
+file and sha256 per scale, licence, input protocol, CPU/GPU notes, and its
+measured Middlebury RMSE per scale, which makes the best-measured model the
+default at each scale. Everything else reads this table: the
 inference API (:class:`xmodal.apis.GDSRInferencer`), the ``--model`` choices of
 ``xmodal upsample``, the weights loader (:func:`xmodal.weights.build_generator`)
 and the model-zoo page of the documentation. Adding a model is one
@@ -55,8 +56,11 @@ class ModelEntry:
         weights: scale -> shipped :class:`WeightsFile` (empty: none shipped).
         needs_weights: True when the architecture is useless without trained weights
             (a weights file must be shipped or passed); False for learning-free models.
-        default_for: scales at which this is the default model of
-            :func:`xmodal.apis.upsample` and ``xmodal upsample``.
+        middlebury_rmse: scale -> measured RMSE on the 30 Middlebury frames (D2A2
+            preset, ``clamp=False``, 8-bit units; ``xmodal evaluate --model NAME
+            --dataset middlebury``). At each scale the runnable entry with the lowest
+            figure is the default model of :func:`xmodal.apis.upsample` and
+            ``xmodal upsample`` (:func:`default_model`).
         licence: licence terms of the weights (and of the data they come from).
         preset: the evaluation preset its figures are measured under: ``'d2a2'`` (the
             D2A2/DCTNet preset of the GDSR papers) or ``'dada'`` (the DADA preset).
@@ -72,7 +76,7 @@ class ModelEntry:
     scales: tuple[int, ...] | None
     weights: dict[int, WeightsFile] = field(default_factory=dict)
     needs_weights: bool = False
-    default_for: tuple[int, ...] = ()
+    middlebury_rmse: dict[int, float] = field(default_factory=dict)
     licence: str = ""
     preset: str = "d2a2"
     protocol: str = ""
@@ -109,7 +113,7 @@ def register_model_entry(entry: ModelEntry, force: bool = False) -> ModelEntry:
 
     Raises:
         TypeError: ``entry`` is not a :class:`ModelEntry`.
-        ValueError: the name is taken (without ``force``), or a ``default_for`` /
+        ValueError: the name is taken (without ``force``), or a ``middlebury_rmse`` /
             ``weights`` scale the model does not run at.
     """
     if not isinstance(entry, ModelEntry):
@@ -117,7 +121,7 @@ def register_model_entry(entry: ModelEntry, force: bool = False) -> ModelEntry:
     if entry.name in MODEL_TABLE and not force:
         raise ValueError(f"model {entry.name!r} is already in the model table; "
                          "pass force=True to replace it")
-    for s in (*entry.default_for, *entry.weights):
+    for s in (*entry.middlebury_rmse, *entry.weights):
         if not entry.supports(s):
             raise ValueError(f"model {entry.name!r}: scale x{s} is not one of its "
                              f"scales {entry.scales_text()}")
@@ -146,19 +150,25 @@ def get_model_entry(name: str) -> ModelEntry:
     return entry
 
 
+def _candidates(scale: int) -> list[ModelEntry]:
+    """Entries with a measured figure at ``scale`` that run there without extra files."""
+    return [e for e in MODEL_TABLE.values()
+            if scale in e.middlebury_rmse and (scale in e.weights or not e.needs_weights)]
+
+
 def default_model(scale: int) -> str:
-    """Name of the default model at ``scale`` (the entry whose ``default_for`` has it).
+    """Name of the default model at ``scale``: the lowest measured Middlebury RMSE there.
 
     Args:
         scale: integer scale factor.
 
     Raises:
-        ValueError: no default model at ``scale`` (the message says which scales have
-            one and which models run at any scale).
+        ValueError: no entry has a measured figure at ``scale`` (the message says which
+            scales have a default and which models run at any scale).
     """
-    for entry in MODEL_TABLE.values():
-        if scale in entry.default_for:
-            return entry.name
+    candidates = _candidates(scale)
+    if candidates:
+        return min(candidates, key=lambda e: e.middlebury_rmse[scale]).name
     anywhere = [e.name for e in MODEL_TABLE.values() if e.scales is None]
     raise ValueError(f"no default model at x{scale} (defaults exist at "
                      f"{'/'.join(f'x{s}' for s in default_scales())}): pass a scale the "
@@ -168,7 +178,8 @@ def default_model(scale: int) -> str:
 
 def default_scales() -> tuple[int, ...]:
     """Sorted scales that have a default model."""
-    return tuple(sorted({s for e in MODEL_TABLE.values() for s in e.default_for}))
+    measured = {s for e in MODEL_TABLE.values() for s in e.middlebury_rmse}
+    return tuple(sorted(s for s in measured if _candidates(s)))
 
 
 _RGBDD_LICENCE = (
@@ -192,9 +203,8 @@ register_model_entry(ModelEntry(
         16: WeightsFile("d2a2_rgbdd_x16.pth",
                         "1cdba6d43347a3b375696227b22811b4d1e9f1cc494d90b8d8581ae29cc62a90")},
     needs_weights=True,
-    # not the default: learning-free DADA measures better on Middlebury at every scale
-    # until the CPU-trained weights catch up (model card: D2A2 weights)
-    default_for=(),
+    # the shipped files' own figures (their meta["middlebury_rmse"]; a test checks them)
+    middlebury_rmse={4: 1.7626, 8: 3.4856, 16: 6.2415},
     licence=_RGBDD_LICENCE,
     protocol=_MINMAX,
     cpu_notes="3x3 convolutions on NNPACK's Winograd kernels (channels-last without "
@@ -234,6 +244,7 @@ register_model_entry(ModelEntry(
     cpu_notes="milliseconds per frame",
     gpu_notes="runs on the CPU (Pillow) whatever the device",
     description="The bicubic row of every GDSR table: no guide, no parameters.",
+    middlebury_rmse={4: 2.2810, 8: 3.9830, 16: 6.3744},
 ))
 
 #: learning-free DADA settings: K and N tuned on RGB-D-D x8, then measured once on
@@ -249,8 +260,7 @@ register_model_entry(ModelEntry(
                        adjust_every=DADA_SETTINGS["adjust_every"], lam=DADA_SETTINGS["lam"]),
         depth_offset=DADA_SETTINGS["depth_offset"]),
     scales=None,
-    # the best measured model at x4 / x8 / x16 (Middlebury 30, model card: D2A2 weights)
-    default_for=(4, 8, 16),
+    middlebury_rmse={4: 1.563, 8: 2.865, 16: 4.968},
     licence="no weights (learning-free)",
     protocol=_MINMAX + "; LR-consistent by construction (average-pooling the output gives "
              "back the LR)",

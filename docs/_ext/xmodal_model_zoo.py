@@ -45,15 +45,18 @@ def _text(text: str) -> str:
 
 def model_table_rst() -> str:
     """The reStructuredText of the summary table and the per-model paragraphs."""
-    from xmodal.zoo import MODEL_TABLE
+    from xmodal.zoo import MODEL_TABLE, default_model, default_scales
 
-    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 10 12 12 40 26", "",
-             "   * - model", "     - scales", "     - default at", "     - shipped weights",
-             "     - licence"]
+    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 10 10 10 14 34 22", "",
+             "   * - model", "     - scales", "     - default at",
+             "     - Middlebury RMSE (measured)", "     - shipped weights", "     - licence"]
     for e in MODEL_TABLE.values():
-        default = ", ".join(f"x{s}" for s in e.default_for) or "-"
+        default = ", ".join(f"x{s}" for s in default_scales() if default_model(s) == e.name)
+        default = default or "-"
+        measured = ", ".join(f"x{s} {v:.3f}" for s, v in sorted(e.middlebury_rmse.items()))
         lines += [f"   * - ``{e.name}``", f"     - {e.scales_text()}", f"     - {default}",
-                  f"     - {_cell(_weights_cell(e))}", f"     - {_text(e.licence)}"]
+                  f"     - {measured or '-'}", f"     - {_cell(_weights_cell(e))}",
+                  f"     - {_text(e.licence)}"]
     for e in MODEL_TABLE.values():
         scale = e.scales[0] if e.scales else 4
         lines += ["", f"``{e.name}``", "   " + _text(e.description), "",
