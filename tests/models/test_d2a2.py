@@ -47,3 +47,31 @@ def test_input_errors():
         net(torch.rand(1, 3, 4, 4), torch.rand(1, 3, 16, 16))
     with pytest.raises(TypeError, match="guide must be a torch.Tensor"):
         net(torch.rand(1, 1, 4, 4), None)
+
+
+def test_kaiming_guide_init_touches_the_guide_path_only():
+    torch.manual_seed(0)
+    net = D2A2(scale=4, channels=16, num_resblocks=1,
+               align=dict(type="DDA", geometric_align=dict(type="DGA", deform_groups=2)))
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    net.reset_guide_parameters()
+    after = net.state_dict()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert "guide_encoder.head.0.weight" in changed and "guide_heads.2.weight" in changed
+    assert "fusions.1.align.geometric_align.weight" in changed
+    assert "fusions.0.align.geometric_align.offset_feat.0.weight" in changed
+    assert all(k.endswith("weight") for k in changed)  # biases kept
+    assert not any(k.startswith(("depth_encoder", "tail", "upsamplers")) or ".fuse." in k
+                   for k in changed)
+    head = net.fusions[0].align.geometric_align.offset_mask
+    assert not head.weight.any() and not head.bias.any()  # offsets still start at zero
+    # Kaiming fan-in std for a LeakyReLU(0.2): sqrt(2 / (1 + 0.2^2) / fan_in)
+    w = net.guide_heads[0].weight
+    expected = (2 / 1.04 / (16 * 9)) ** 0.5
+    assert abs(float(w.std()) / expected - 1) < 0.1
+    with pytest.raises(ValueError, match="guide_init must be"):
+        D2A2(scale=4, guide_init="xavier")
+    assert torch.equal(D2A2(scale=4, channels=8, num_resblocks=1, guide_init="kaiming",
+                            align=dict(type="DDA", geometric_align=dict(
+                                type="DGA", deform_groups=2))).fusions[0].align
+                       .geometric_align.offset_mask.weight, torch.zeros(54, 8, 3, 3))

@@ -116,3 +116,17 @@ def test_bf16_step_updates_the_weights(tmp_path):
     before = camp.net.tail[-1].weight.detach().clone()
     loss = camp.step(sampler)
     assert np.isfinite(loss) and not torch.equal(before, camp.net.tail[-1].weight)
+
+
+def test_reset_guide_after_init_keeps_the_depth_path(tmp_path):
+    weights = Path(campaign.__file__).resolve().parent.parent / "weights" / "d2a2_rgbdd_x4.pth"
+    args = campaign.parse_args(["--work-dir", str(tmp_path), "--init", str(weights),
+                                "--reset-guide"])
+    camp = campaign.Campaign(args)
+    assert "guide path re-initialised" in camp.restore()
+    shipped = campaign.load_weights_file(weights)["state_dict"]
+    net = camp.ema.module.state_dict()
+    key = "depth_encoder.head.0.weight"
+    assert torch.equal(net[key], shipped[key].float())
+    assert not torch.equal(net["guide_heads.0.weight"], shipped["guide_heads.0.weight"].float())
+    assert torch.equal(net["guide_heads.0.weight"], camp.net.state_dict()["guide_heads.0.weight"])

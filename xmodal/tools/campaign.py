@@ -113,6 +113,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "or with its frame's (the statistics a whole test image has)")
     p.add_argument("--hard-crops", type=int, default=1, metavar="K",
                    help="draw K crops, train on the one bicubic up-sampling misses most")
+    p.add_argument("--reset-guide", action="store_true",
+                   help="start the guide path Kaiming-normal (D2A2.reset_guide_parameters), "
+                        "also after --init; not on --resume")
     p.add_argument("--loss", choices=tuple(LOSSES), default="l1")
     p.add_argument("--bf16", action="store_true", help="bfloat16 autocast on the CPU")
     p.add_argument("--cosine-iters", type=int, default=0, metavar="T",
@@ -259,14 +262,26 @@ class Campaign:
         self.ckpt = args.work_dir / "last.pth"
 
     def restore(self) -> str:
+        """Resume ``last.pth``, or start from ``--init`` / scratch (then ``--reset-guide``)."""
         if self.args.resume and self.ckpt.is_file():
-            state = torch.load(self.ckpt, map_location="cpu", weights_only=True)
-            self.net.load_state_dict(state["net"])
-            self.ema.load_state_dict(state["ema"])
-            self.opt.load_state_dict(state["opt"])
-            self.iter, self.wall, self.cpu = state["iter"], state["wall"], state["cpu"]
-            self.best = {int(k): v for k, v in state["best"].items()}
-            return f"resumed {self.ckpt} at iteration {self.iter}"
+            return self._resume()
+        start = self._start()
+        if self.args.reset_guide:
+            self.net.reset_guide_parameters()
+            self.ema.module.load_state_dict(self.net.state_dict())
+            start += "; guide path re-initialised (Kaiming)"
+        return start
+
+    def _resume(self) -> str:
+        state = torch.load(self.ckpt, map_location="cpu", weights_only=True)
+        self.net.load_state_dict(state["net"])
+        self.ema.load_state_dict(state["ema"])
+        self.opt.load_state_dict(state["opt"])
+        self.iter, self.wall, self.cpu = state["iter"], state["wall"], state["cpu"]
+        self.best = {int(k): v for k, v in state["best"].items()}
+        return f"resumed {self.ckpt} at iteration {self.iter}"
+
+    def _start(self) -> str:
         if self.args.init is not None:
             weights = load_weights_file(self.args.init)["state_dict"]
             self.net.load_state_dict({k: v.float() for k, v in weights.items()})
