@@ -41,7 +41,8 @@ def read_curve(path: Path) -> dict[int, list[dict]]:
     rows: dict[int, list[dict]] = defaultdict(list)
     with path.open() as f:
         for row in csv.DictReader(f):
-            rows[int(row["scale"])].append({k: float(v) for k, v in row.items()})
+            rows[int(row["scale"])].append(
+                {k: float(v) if v else float("nan") for k, v in row.items()})
     return dict(rows)
 
 

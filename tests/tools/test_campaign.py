@@ -130,3 +130,26 @@ def test_reset_guide_after_init_keeps_the_depth_path(tmp_path):
     assert torch.equal(net[key], shipped[key].float())
     assert not torch.equal(net["guide_heads.0.weight"], shipped["guide_heads.0.weight"].float())
     assert torch.equal(net["guide_heads.0.weight"], camp.net.state_dict()["guide_heads.0.weight"])
+
+
+def test_guide_check_writes_the_mismatched_column(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_eval(net, ds, guide="true"):
+        calls.append(guide)
+        return {"rmse": 2.0 if guide == "mismatched" else 1.0, "bicubic_rmse": 3.0}
+
+    monkeypatch.setattr(campaign, "evaluate_generator", fake_eval)
+    args = campaign.parse_args(["--work-dir", str(tmp_path), "--scales", "4", "--guide-check"])
+    camp = campaign.Campaign(args)
+    camp.evaluate_and_export({4: [None]}, log=lambda msg: None)
+    camp.args.guide_check = False
+    camp.evaluate_and_export({4: [None]}, log=lambda msg: None)
+    rows = (tmp_path / "curve.csv").read_text().splitlines()
+    assert rows[0].split(",") == list(campaign.CURVE_FIELDS)
+    assert rows[1].endswith(",1.0,3.0,2.0") and rows[2].endswith(",1.0,3.0,")
+    assert calls == ["true", "mismatched", "true"]
+    # an older curve without the column keeps its own header
+    old = tmp_path / "old.csv"
+    old.write_text("iter,wall_s,cpu_hours,scale,rmse,bicubic_rmse\n")
+    assert campaign.curve_fields(old) == campaign.CURVE_FIELDS[:-1]

@@ -75,7 +75,8 @@ LOSSES = {
     "l1": lambda pred, gt: (pred - gt).abs().mean(),
     "charbonnier": lambda pred, gt: ((pred - gt).square() + 1e-6).sqrt().mean(),
 }
-CURVE_FIELDS = ("iter", "wall_s", "cpu_hours", "scale", "rmse", "bicubic_rmse")
+CURVE_FIELDS = ("iter", "wall_s", "cpu_hours", "scale", "rmse", "bicubic_rmse",
+                "mismatched_rmse")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -116,6 +117,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--reset-guide", action="store_true",
                    help="start the guide path Kaiming-normal (D2A2.reset_guide_parameters), "
                         "also after --init; not on --resume")
+    p.add_argument("--guide-check", action="store_true",
+                   help="also score every evaluation with mismatched guides (the next "
+                        "frame's RGB): does the model use its guide?")
     p.add_argument("--loss", choices=tuple(LOSSES), default="l1")
     p.add_argument("--bf16", action="store_true", help="bfloat16 autocast on the CPU")
     p.add_argument("--cosine-iters", type=int, default=0, metavar="T",
@@ -213,9 +217,15 @@ def at_scale(net: D2A2, scale: int) -> D2A2:
     return net
 
 
-def evaluate(net: D2A2, datasets: dict[int, MiddleburyDataset]) -> dict[int, dict]:
-    """Middlebury RMSE (8-bit units, ``clamp=False``) of ``net`` per scale, beside bicubic."""
-    return {scale: evaluate_generator(at_scale(net, scale), ds) for scale, ds in datasets.items()}
+def evaluate(net: D2A2, datasets: dict[int, MiddleburyDataset],
+             guide: str = "true") -> dict[int, dict]:
+    """Middlebury RMSE (8-bit units, ``clamp=False``) of ``net`` per scale, beside bicubic.
+
+    ``guide='mismatched'`` feeds each frame the next frame's RGB
+    (:func:`xmodal.evaluation.evaluate_generator`).
+    """
+    return {scale: evaluate_generator(at_scale(net, scale), ds, guide=guide)
+            for scale, ds in datasets.items()}
 
 
 def ema_fn(decay: float):
@@ -226,6 +236,14 @@ def ema_fn(decay: float):
         return averaged * d + current * (1.0 - d)
 
     return avg
+
+
+def curve_fields(curve: Path) -> tuple[str, ...]:
+    """The columns of an existing ``curve.csv`` (older runs have fewer), else the full set."""
+    if not curve.is_file():
+        return CURVE_FIELDS
+    with curve.open(newline="") as f:
+        return tuple(next(csv.reader(f)))
 
 
 def learning_rate(args: argparse.Namespace, iteration: int) -> float:
@@ -316,19 +334,22 @@ class Campaign:
 
     def evaluate_and_export(self, val: dict[int, MiddleburyDataset], log) -> None:
         results = evaluate(self.ema.module, val)
+        wrong = evaluate(self.ema.module, val, "mismatched") if self.args.guide_check else {}
         curve = self.args.work_dir / "curve.csv"
-        new = not curve.is_file()
+        fields = curve_fields(curve)
         with curve.open("a", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=CURVE_FIELDS)
-            if new:
+            writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+            if fields is CURVE_FIELDS:
                 writer.writeheader()
             for scale, m in results.items():
+                mismatched = round(wrong[scale]["rmse"], 4) if scale in wrong else ""
                 writer.writerow(dict(iter=self.iter, wall_s=round(self.wall, 1),
                                      cpu_hours=round(self.cpu / 3600, 4), scale=scale,
                                      rmse=round(m["rmse"], 4),
-                                     bicubic_rmse=round(m["bicubic_rmse"], 4)))
+                                     bicubic_rmse=round(m["bicubic_rmse"], 4),
+                                     mismatched_rmse=mismatched))
                 log(f"eval iter {self.iter} x{scale}: rmse {m['rmse']:.4f} "
-                    f"(bicubic {m['bicubic_rmse']:.4f})")
+                    f"(bicubic {m['bicubic_rmse']:.4f}, mismatched guide {mismatched or '-'})")
                 if m["rmse"] < self.best.get(scale, float("inf")):
                     self.best[scale] = m["rmse"]
                     self.export(scale, m)
