@@ -114,7 +114,7 @@ def main() -> None:
     if args.sweep:
         runs = {}
         for item in args.sweep:
-            label, _, path = item.partition("=")
+            label, _, path = item.rpartition("=")
             runs[label] = read_curve(Path(path))[args.scale]
         plot_sweep(runs, args.scale, args.out or figures / "campaign_sweep.png")
         print(sweep_table(runs))
