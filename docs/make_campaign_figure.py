@@ -9,6 +9,8 @@ DADA and the campaign's targets as horizontal lines. It also prints the curve as
 a Markdown table. Run from the repository root::
 
     python docs/make_campaign_figure.py [--csv work_dirs/campaign/curve.csv]
+    python docs/make_campaign_figure.py --out docs/_static/figures/campaign_stage3.png \
+        --csv docs/_static/campaign/stage3_x8.csv docs/_static/campaign/stage3_x16.csv
 
 With ``--sweep LABEL=CSV ...`` it plots instead the settings sweep (one curve per
 run of the campaign, Middlebury RMSE at one scale against CPU core-hours) into
@@ -50,6 +52,9 @@ def plot(curve: dict[int, list[dict]], out: Path) -> None:
     fig, axes = plt.subplots(1, len(curve), figsize=(4 * len(curve), 3.4))
     for ax, (scale, rows) in zip(axes, sorted(curve.items())):
         ax.plot([r["cpu_hours"] for r in rows], [r["rmse"] for r in rows], "o-", label="D2A2 (EMA)")
+        if any(r.get("mismatched_rmse", float("nan")) == r.get("mismatched_rmse") for r in rows):
+            ax.plot([r["cpu_hours"] for r in rows], [r["mismatched_rmse"] for r in rows], "x--",
+                    color="tab:blue", alpha=0.6, label="D2A2, mismatched guide")
         ax.axhline(rows[0]["bicubic_rmse"], color="grey", ls="--", label="bicubic (PIL)")
         ax.axhline(DADA_LF[scale], color="tab:orange", ls=":", label="learning-free DADA (N=1000)")
         ax.axhline(TARGET[scale], color="tab:green", ls="-.", label="target")
@@ -105,7 +110,9 @@ def sweep_table(runs: dict[str, list[dict]]) -> str:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--csv", type=Path, default=ROOT / "_static" / "campaign" / "curve.csv")
+    p.add_argument("--csv", type=Path, nargs="+",
+                   default=[ROOT / "_static" / "campaign" / "curve.csv"],
+                   help="one or more curve files (e.g. one per scale), one panel per scale")
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--sweep", nargs="+", default=None, metavar="LABEL=CSV")
     p.add_argument("--scale", type=int, default=4, help="the sweep's scale")
@@ -119,7 +126,7 @@ def main() -> None:
         plot_sweep(runs, args.scale, args.out or figures / "campaign_sweep.png")
         print(sweep_table(runs))
         return
-    curve = read_curve(args.csv)
+    curve = {scale: rows for path in args.csv for scale, rows in read_curve(path).items()}
     plot(curve, args.out or figures / "campaign_curve.png")
     print(table(curve))
 

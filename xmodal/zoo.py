@@ -197,14 +197,14 @@ register_model_entry(ModelEntry(
     # WEIGHTS_DIR / NAME))" (the training campaign exports the files: model card)
     weights={
         4: WeightsFile("d2a2_rgbdd_x4.pth",
-                       "dc4052e617a9d40ccda74995fd4cfcedb36c3dc21a47603cc9d58dbcb0dded51"),
+                       "d0d75f9a7dfba13133e68a3ebbb330679012b7dcf51efc8a302231d3d030fb67"),
         8: WeightsFile("d2a2_rgbdd_x8.pth",
-                       "c0b5f90ed09f5ef897db7e25d126365e30225733ad852c1a88371c8d3570b4be"),
+                       "67783e5eee0a2d7e17c3b79033038c02493da7982edd218e4ef2c036b9bda00b"),
         16: WeightsFile("d2a2_rgbdd_x16.pth",
-                        "1cdba6d43347a3b375696227b22811b4d1e9f1cc494d90b8d8581ae29cc62a90")},
+                        "979cca09d8b01cb0979c9acc3a341bb907f5de1b2fb5019d0575d1301e11b46d")},
     needs_weights=True,
     # the shipped files' own figures (their meta["middlebury_rmse"]; a test checks them)
-    middlebury_rmse={4: 1.7626, 8: 3.4856, 16: 6.2415},
+    middlebury_rmse={4: 1.2033, 8: 2.3812, 16: 5.212},
     licence=_RGBDD_LICENCE,
     protocol=_MINMAX,
     cpu_notes="3x3 convolutions on NNPACK's Winograd kernels (channels-last without "

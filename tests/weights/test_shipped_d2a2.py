@@ -16,8 +16,8 @@ SCALES = sorted(get_model_entry("d2a2").weights)
 #: frames of the embedded Middlebury sample scored here (2 of its 6)
 FRAMES = [0, 3]
 #: the smallest gain over Pillow bicubic a shipped weight must show on them (measured on
-#: these frames: 23.4 % / 14.5 % / 1.7 %; x16 is barely trained, see the model card)
-MIN_GAIN = {4: 0.10, 8: 0.10, 16: 0.01}
+#: these frames: 41.4 % / 39.2 % / 19.8 %)
+MIN_GAIN = {4: 0.30, 8: 0.30, 16: 0.12}
 
 
 @pytest.fixture(scope="module", params=SCALES, ids=lambda s: f"x{s}")
