@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 from collections import defaultdict
 from pathlib import Path
 
@@ -48,24 +49,35 @@ def read_curve(path: Path) -> dict[int, list[dict]]:
     return dict(rows)
 
 
-def plot(curve: dict[int, list[dict]], out: Path) -> None:
-    fig, axes = plt.subplots(1, len(curve), figsize=(4 * len(curve), 3.4))
-    for ax, (scale, rows) in zip(axes, sorted(curve.items())):
-        ax.plot([r["cpu_hours"] for r in rows], [r["rmse"] for r in rows], "o-", label="D2A2 (EMA)")
-        if any(r.get("mismatched_rmse", float("nan")) == r.get("mismatched_rmse") for r in rows):
-            ax.plot([r["cpu_hours"] for r in rows], [r["mismatched_rmse"] for r in rows], "x--",
-                    color="tab:blue", alpha=0.6, label="D2A2, mismatched guide")
-        ax.axhline(rows[0]["bicubic_rmse"], color="grey", ls="--", label="bicubic (PIL)")
-        ax.axhline(DADA_LF[scale], color="tab:orange", ls=":", label="learning-free DADA (N=1000)")
-        ax.axhline(TARGET[scale], color="tab:green", ls="-.", label="target")
-        ax.set_title(f"x{scale}")
-        ax.set_xlabel("training CPU core-hours")
-        ax.set_ylabel("Middlebury RMSE (8-bit)")
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7)
+def _references(ax, bicubic: float, scale: int, title: str, xlabel: str) -> None:
+    """Bicubic, learning-free DADA and target lines, title, labels and grid of one panel."""
+    ax.axhline(bicubic, color="grey", ls="--", label="bicubic (PIL)")
+    ax.axhline(DADA_LF[scale], color="tab:orange", ls=":", label="learning-free DADA (N=1000)")
+    ax.axhline(TARGET[scale], color="tab:green", ls="-.", label="target")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Middlebury RMSE (8-bit)")
+    ax.grid(alpha=0.3)
+
+
+def _save(fig, out: Path) -> None:
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)
+
+
+def plot(curve: dict[int, list[dict]], out: Path) -> None:
+    fig, axes = plt.subplots(1, len(curve), figsize=(4 * len(curve), 3.4))
+    for ax, (scale, rows) in zip(axes, sorted(curve.items())):
+        hours = [r["cpu_hours"] for r in rows]
+        ax.plot(hours, [r["rmse"] for r in rows], "o-", label="D2A2 (EMA)")
+        mismatched = [r.get("mismatched_rmse", math.nan) for r in rows]
+        if not all(math.isnan(v) for v in mismatched):
+            ax.plot(hours, mismatched, "x--", color="tab:blue", alpha=0.6,
+                    label="D2A2, mismatched guide")
+        _references(ax, rows[0]["bicubic_rmse"], scale, f"x{scale}", "training CPU core-hours")
+    axes[0].legend(fontsize=7)
+    _save(fig, out)
 
 
 def table(curve: dict[int, list[dict]]) -> str:
@@ -82,18 +94,10 @@ def plot_sweep(runs: dict[str, list[dict]], scale: int, out: Path) -> None:
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for label, rows in runs.items():
         ax.plot([r["cpu_hours"] for r in rows], [r["rmse"] for r in rows], "o-", label=label)
-    first = next(iter(runs.values()))[0]
-    ax.axhline(first["bicubic_rmse"], color="grey", ls="--", label="bicubic (PIL)")
-    ax.axhline(DADA_LF[scale], color="tab:orange", ls=":", label="learning-free DADA (N=1000)")
-    ax.axhline(TARGET[scale], color="tab:green", ls="-.", label="target")
-    ax.set_title(f"settings sweep, x{scale}")
-    ax.set_xlabel("training CPU core-hours (from the run's start)")
-    ax.set_ylabel("Middlebury RMSE (8-bit)")
-    ax.grid(alpha=0.3)
+    _references(ax, next(iter(runs.values()))[0]["bicubic_rmse"], scale,
+                f"settings sweep, x{scale}", "training CPU core-hours (from the run's start)")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
+    _save(fig, out)
 
 
 def sweep_table(runs: dict[str, list[dict]]) -> str:
