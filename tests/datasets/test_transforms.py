@@ -62,6 +62,30 @@ def test_random_crop_errors():
         RandomCropPair(0)
 
 
+def test_make_lr_depth_frame_range_keeps_a_crop_in_its_frame_range():
+    results = _results(h=64, w=48, scale=4)
+    depth = results["hr_depth"].copy()
+    depth[:16, :16] = 1000.0  # a far corner: the frame's range is much wider than a crop's
+    results["hr_depth"] = depth
+    np.random.seed(3)
+    cropped = RandomCropPair(16)(results)
+    assert cropped["frame_depth_range"] == (float(depth.min()), 1000.0)
+    crop = cropped["hr_depth"].copy()
+    out = MakeLRDepth(range_from="frame")(dict(cropped))
+    lo, hi = float(depth.min()), 1000.0
+    np.testing.assert_allclose(out["gt_depth"], (crop - lo) / (hi - lo), rtol=1e-5)
+    np.testing.assert_allclose(out["lr_depth"], (make_lr_bicubic(crop, 4) - lo) / (hi - lo),
+                               rtol=1e-4, atol=1e-6)
+    assert (out["depth_min"], out["depth_max"]) == (lo, hi)
+    own = MakeLRDepth()(dict(cropped))  # the protocol: the crop's own min/max
+    assert own["gt_depth"].min() == 0.0 and own["gt_depth"].max() == 1.0
+    with pytest.raises(KeyError, match="frame_depth_range"):
+        MakeLRDepth(range_from="frame")(_results())
+    with pytest.raises(ValueError, match="range_from"):
+        MakeLRDepth(range_from="crop")
+    assert repr(MakeLRDepth("frame")) == "MakeLRDepth(range_from='frame')"
+
+
 def test_make_lr_depth_uses_hr_minmax():
     r = MakeLRDepth()(_results())
     hr = _results()["hr_depth"]

@@ -53,9 +53,11 @@ def _hr_and_scale(results: dict, who: str, fix: str) -> tuple[np.ndarray, int]:
     return hr, s
 
 
-def _set_normalised(results: dict, hr: np.ndarray, lr: np.ndarray, ref: np.ndarray) -> dict:
-    """Min-max normalise HR and LR with ``ref``'s min/max into ``results`` (in place)."""
-    dmin, dmax = float(ref.min()), float(ref.max())
+def _set_normalised(results: dict, hr: np.ndarray, lr: np.ndarray,
+                    ref: np.ndarray | tuple[float, float]) -> dict:
+    """Min-max normalise HR and LR with ``ref``'s min/max (or a (min, max) pair), in place."""
+    dmin, dmax = (float(v) for v in ref) if isinstance(ref, tuple) else (
+        float(ref.min()), float(ref.max()))
     results["depth_min"], results["depth_max"] = dmin, dmax
     results["gt_depth"] = minmax_normalise(hr, dmin, dmax)
     results["lr_depth"] = minmax_normalise(lr, dmin, dmax)
@@ -109,6 +111,9 @@ class ModCrop:
 class RandomCropPair:
     """Random ``size`` x ``size`` crop, at the same place, of ``guide`` and ``hr_depth``.
 
+    Besides cropping, sets ``results['frame_depth_range']``: the (min, max) of
+    the uncropped ``hr_depth`` (file units), for ``MakeLRDepth(range_from='frame')``.
+
     Args:
         size: crop side in pixels (official D2A2: 256); must be a multiple of the scale.
 
@@ -130,6 +135,8 @@ class RandomCropPair:
         h, w = results["hr_depth"].shape
         if h < self.size or w < self.size:
             raise ValueError(f"RandomCropPair: image {h}x{w} smaller than crop size {self.size}")
+        depth = results["hr_depth"]
+        results["frame_depth_range"] = (float(np.min(depth)), float(np.max(depth)))
         y0 = int(np.random.randint(0, h - self.size + 1))
         x0 = int(np.random.randint(0, w - self.size + 1))
         for key in ("hr_depth", "guide"):
@@ -149,15 +156,23 @@ class MakeLRDepth:
     Steps 2-3 of the D2A2/DCTNet protocol (DKN/FDSR/DCTNet/D2A2 loaders:
     ``Image.fromarray(d).resize((w // s, h // s), Image.BICUBIC)`` of the float
     depth in file units, then ``(d - min) / (max - min)`` with the **HR** min/max;
-    docs/evaluation.md). Takes no constructor argument.
+    docs/evaluation.md).
+
+    Args:
+        range_from: where min/max come from. ``'hr'`` (default, the protocol):
+            the current ``hr_depth`` (the whole mod-cropped image at test time, the
+            crop in training, as the official loaders do). ``'frame'``: the
+            uncropped frame's, ``results['frame_depth_range']`` set by
+            :class:`RandomCropPair`; a training option for small crops, which then
+            keep the range they have in their frame instead of each being
+            stretched to [0, 1] (and their sensor noise with it), as a whole test
+            image is normalised.
 
     Reads ``results['hr_depth']`` (numpy (H, W), converted to float32, in file
     units: metres, mm or 8-bit levels; H and W multiples of s) and
     ``results['scale']`` (int s). Sets:
 
-    - ``depth_min`` / ``depth_max``: Python floats, min/max of the current
-      ``hr_depth`` in file units (the whole mod-cropped image at test time, the
-      crop in training);
+    - ``depth_min`` / ``depth_max``: Python floats, the min/max used, file units;
     - ``gt_depth``: float32 (H, W), the normalised HR, in [0, 1];
     - ``lr_depth``: float32 (H // s, W // s), the normalised LR (Pillow's bicubic
       may over/undershoot [0, 1] slightly).
@@ -169,19 +184,29 @@ class MakeLRDepth:
         The same ``results`` dict, modified in place.
 
     Raises:
-        KeyError: if ``hr_depth`` or ``scale`` is missing.
-        ValueError: if the HR size is not a multiple of the scale (use ``ModCrop``
-            or ``RandomCropPair`` first), the HR depth has more than two axes, or its min/max
-            are not finite with min < max (a constant or NaN depth map).
+        KeyError: if ``hr_depth`` or ``scale`` is missing, or ``frame_depth_range``
+            with ``range_from='frame'``.
+        ValueError: unknown ``range_from``; the HR size is not a multiple of the
+            scale (use ``ModCrop`` or ``RandomCropPair`` first), the HR depth has
+            more than two axes, or the min/max are not finite with min < max (a
+            constant or NaN depth map).
     """
 
+    def __init__(self, range_from: str = "hr") -> None:
+        if range_from not in ("hr", "frame"):
+            raise ValueError(f"range_from must be 'hr' or 'frame', got {range_from!r}")
+        self.range_from = range_from
+
     def __call__(self, results: dict) -> dict:
-        _require(results, ("hr_depth", "scale"), "MakeLRDepth")
+        keys = ("hr_depth", "scale") + (("frame_depth_range",) if self.range_from == "frame"
+                                         else ())
+        _require(results, keys, "MakeLRDepth")
         hr, s = _hr_and_scale(results, "MakeLRDepth", "ModCrop or RandomCropPair")
-        return _set_normalised(results, hr, make_lr_bicubic(hr, s), hr)
+        ref = tuple(results["frame_depth_range"]) if self.range_from == "frame" else hr
+        return _set_normalised(results, hr, make_lr_bicubic(hr, s), ref)
 
     def __repr__(self) -> str:
-        return "MakeLRDepth()"
+        return f"MakeLRDepth(range_from={self.range_from!r})"
 
 
 @TRANSFORMS.register_module()

@@ -25,7 +25,7 @@ then a constant learning rate (``--lr``).
 
 Settings compared in the model card's sweep: ``--norm frame`` (min-max with the
 frame's HR min/max, as a whole test image is normalised, instead of stretching
-each small crop to [0, 1]), ``--hard-crops K`` (keep the crop of K that bicubic
+each small crop to [0, 1]; ``MakeLRDepth(range_from="frame")``), ``--hard-crops K`` (keep the crop of K that bicubic
 up-sampling misses most: depth edges over flat walls), ``--loss charbonnier``,
 ``--bf16`` (autocast) and ``--cosine-iters T`` (cosine decay to 2 % at T).
 
@@ -150,23 +150,19 @@ class CropSampler:
         if norm not in NORMS:
             raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
         self.frames = [dataset.load_pair(dataset.get_data_info(i)) for i in range(len(dataset))]
-        self.ranges = [(float(d.min()), float(d.max())) for _, d in self.frames]
         self.crop, self.norm, self.hard_crops = crop, norm, hard_crops
         self.meta = dict(unit_scale=dataset.unit_scale, unit=dataset.unit, border=0,
                          dataset=dataset.dataset_name)
-        self.steps = [RandomCropPair(crop), MakeLRDepth(), RandomFlipTranspose(),
-                      PackGDSRInputs()]
+        self.steps = [RandomCropPair(crop), MakeLRDepth("frame" if norm == "frame" else "hr"),
+                      RandomFlipTranspose(), PackGDSRInputs()]
 
     def _sample(self, scale: int) -> dict:
         while True:  # a crop of constant depth cannot be min-max normalised: draw again
-            index = random.randrange(len(self.frames))
-            guide, depth = self.frames[index]
+            guide, depth = self.frames[random.randrange(len(self.frames))]
             results = dict(self.meta, guide=guide, hr_depth=depth, scale=scale, img_name="")
             try:
                 for step in self.steps:
                     results = step(results)
-                    if isinstance(step, MakeLRDepth) and self.norm == "frame":
-                        to_frame_range(results, *self.ranges[index])
                 return results
             except ValueError:
                 continue
@@ -184,15 +180,6 @@ class CropSampler:
         guide = torch.stack([it["inputs"]["guide"] for it in items])
         gt = torch.stack([it["data_samples"].gt_depth for it in items])
         return lr, guide, gt
-
-
-def to_frame_range(results: dict, frame_min: float, frame_max: float) -> None:
-    """Re-normalise ``gt_depth`` / ``lr_depth`` of a crop from its own min/max to its frame's."""
-    lo, hi = results["depth_min"], results["depth_max"]
-    gain, shift = (hi - lo) / (frame_max - frame_min), (lo - frame_min) / (frame_max - frame_min)
-    for key in ("gt_depth", "lr_depth"):
-        results[key] = (results[key] * gain + shift).astype(np.float32)
-    results["depth_min"], results["depth_max"] = frame_min, frame_max
 
 
 def bicubic_miss(item: dict) -> float:
