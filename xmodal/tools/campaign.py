@@ -25,8 +25,9 @@ then a constant learning rate (``--lr``).
 
 Settings compared in the model card's sweep: ``--norm frame`` (min-max with the
 frame's HR min/max, as a whole test image is normalised, instead of stretching
-each small crop to [0, 1]; ``MakeLRDepth(range_from="frame")``), ``--hard-crops K`` (keep the crop of K that bicubic
-up-sampling misses most: depth edges over flat walls), ``--loss charbonnier``,
+each small crop to [0, 1]; ``MakeLRDepth(range_from="frame")``), ``--hard-crops K``
+(keep the crop of K that bicubic up-sampling misses most: depth edges over flat
+walls), ``--loss charbonnier``,
 ``--bf16`` (autocast) and ``--cosine-iters T`` (cosine decay to 2 % at T).
 
 Usage (``XMODAL_DATA``: the folder that holds ``gdsr/rgbdd`` and ``gdsr/middlebury``;
