@@ -67,10 +67,11 @@ def test_checkpoint_of_earlier_xmodal_loads_through_the_allow_list(tmp_path):
     np.testing.assert_array_equal(loaded["arr"], np.arange(3.0))
 
 
-def _allowed_outside_torch() -> list:
-    # torch adds its own classes (DTensor...) when its submodules are first imported
-    return [g for g in torch.serialization.get_safe_globals()
-            if not getattr(g, "__module__", "").startswith("torch")]
+def _allowed_outside_torch() -> set:
+    # torch adds its own classes (DTensor...) when its submodules are first imported; torch
+    # keeps the allow-list in a set, so its list order may change after an add and remove
+    return {g for g in torch.serialization.get_safe_globals()
+            if not getattr(g, "__module__", "").startswith("torch")}
 
 
 def test_allow_list_applies_only_inside_the_call(tmp_path):
