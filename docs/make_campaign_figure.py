@@ -69,7 +69,8 @@ def _save(fig, out: Path) -> None:
 
 
 def plot(curve: dict[int, list[dict]], out: Path) -> None:
-    fig, axes = plt.subplots(1, len(curve), figsize=(4 * len(curve), 3.4))
+    fig, axes = plt.subplots(1, len(curve), figsize=(4 * len(curve), 3.4), squeeze=False)
+    axes = axes[0]
     for ax, (scale, rows) in zip(axes, sorted(curve.items())):
         hours = [r["cpu_hours"] for r in rows]
         ax.plot(hours, [r["rmse"] for r in rows], "o-", label="D2A2 (EMA)")
