@@ -127,6 +127,16 @@ def test_registry_builds_and_embedded_default(monkeypatch, tmp_path):
     assert len(NYUv2Dataset()) == 3 and len(RGBDDDataset(scale=16)) == 12
 
 
+def test_indices_beyond_the_folder_are_refused():
+    root = EMBEDDED_GDSR / "rgbdd"  # 12 frames, where a recipe's split counts 405
+    with pytest.raises(ValueError, match=r"indices ask for frame 12 but .*rgbdd holds 12 frames"):
+        RGBDDDataset(data_root=root, indices=list(range(365)))
+    with pytest.raises(ValueError, match="indices ask for frame 40 "):
+        RGBDDDataset(data_root=root, indices=40)  # no silent truncation to 12
+    assert len(RGBDDDataset(data_root=root, indices=[0, -1])) == 2
+    assert len(RGBDDDataset(data_root=root, indices=-12)) == 12
+
+
 def test_missing_root_errors(monkeypatch, tmp_path):
     monkeypatch.setenv("XMODAL_DATA", str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="nowhere.*Expected layout"):

@@ -110,7 +110,9 @@ class BaseGDSRDataset(BaseDataset):
         **kwargs: passed to ``mmengine.dataset.BaseDataset`` (``indices``, ``lazy_init``...).
 
     Raises:
-        ValueError: on a wrong ``scale`` or ``split``.
+        ValueError: on a wrong ``scale`` or ``split``, or ``indices`` that ask for
+            frames the folder does not hold (e.g. a recipe's split of the full set run
+            on the small embedded sample).
         FileNotFoundError: if the root or its files are missing.
     """
 
@@ -152,6 +154,19 @@ class BaseGDSRDataset(BaseDataset):
         super().__init__(data_root=str(data_root), pipeline=built, test_mode=test_mode,
                          metainfo=dict(unit_scale=self.unit_scale, border=self.border),
                          **kwargs)
+
+    def _get_unserialized_subset(self, indices: Sequence[int] | int) -> list:
+        """mmengine's subset, refusing out-of-range ``indices`` instead of failing or truncating."""
+        n = len(self.data_list)
+        if isinstance(indices, int):  # the first (or last) |indices| frames
+            beyond = [indices] if abs(indices) > n else []
+        else:
+            beyond = [i for i in indices if not -n <= i < n]
+        if beyond:
+            raise ValueError(f"{type(self).__name__}: indices ask for frame {beyond[0]} but "
+                             f"{self.data_root} holds {n} frames: point data_root (or "
+                             "XMODAL_DATA) at the full dataset")
+        return super()._get_unserialized_subset(indices)
 
     def load_pair(self, info: dict) -> tuple[np.ndarray, np.ndarray]:
         """Read one pair -> (uint8 RGB guide (H, W, 3), float32 depth (H, W), file units)."""
