@@ -1,9 +1,11 @@
 """The model card's figures for the shipped D2A2 weights, measured when the script runs.
 
-For every scale with shipped weights (or ``--weights 4=PATH ...``):
+For every scale with shipped weights (or ``--weights 4=PATH ...``) and each model
+of ``--models`` (default: ``d2a2`` and ``d2a2_diffusion``, D2A2's estimate refined
+by learning-free DADA; a refining model takes D2A2's file):
 
 - Middlebury (standard synthetic protocol, ``clamp=False``, 8-bit units, all
-  frames): RMSE of D2A2 with each frame's own RGB, with a **mismatched guide**
+  frames): RMSE of the model with each frame's own RGB, with a **mismatched guide**
   (the next frame's RGB resized to this frame's size,
   :func:`xmodal.evaluation.evaluate_generator`) and of Pillow bicubic;
 - the RGB-D-D real-world branch (``rgbdd_realscene``: real 192x144 sensor LR,
@@ -40,32 +42,34 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--scales", type=int, nargs="+", default=[4, 8, 16])
     p.add_argument("--weights", nargs="*", default=[], metavar="SCALE=PATH",
                    help="weights file per scale (default: the shipped ones)")
+    p.add_argument("--models", nargs="+", default=["d2a2", "d2a2_diffusion"])
     p.add_argument("--limit", type=int, default=None, help="first N Middlebury frames only")
     p.add_argument("--threads", type=int, default=2)
     return p.parse_args()
 
 
-def middlebury_row(scale: int, weights: str | None, root: Path, limit: int | None) -> str:
-    net, _ = build_generator("d2a2", scale, weights)
+def middlebury_row(model: str, scale: int, weights: str | None, root: Path,
+                   limit: int | None) -> str:
+    net, _ = build_generator(model, scale, weights)
     ds = MiddleburyDataset(data_root=root / "gdsr" / "middlebury", scale=scale)
     frames = range(len(ds) if limit is None else min(limit, len(ds)))
     true = evaluate_generator(net, ds, indices=frames)
     other = evaluate_generator(net, ds, guide="mismatched", indices=frames)
     gain = 100 * (1 - true["rmse"] / true["bicubic_rmse"])
     effect = 100 * (other["rmse"] / true["rmse"] - 1)
-    return (f"| x{scale} | {len(frames)} | {true['rmse']:.3f} | {true['bicubic_rmse']:.3f} | "
-            f"{gain:+.1f} % | {other['rmse']:.3f} | {effect:+.1f} % |")
+    return (f"| {model} | x{scale} | {len(frames)} | {true['rmse']:.3f} | "
+            f"{true['bicubic_rmse']:.3f} | {gain:+.1f} % | {other['rmse']:.3f} | {effect:+.1f} % |")
 
 
-def realscene_rows(weights: str | None, root: Path) -> list[str]:
+def realscene_rows(model: str, weights: str | None, root: Path) -> list[str]:
     base = root / "gdsr" / "rgbdd_realscene"
     rows = []
     with tempfile.TemporaryDirectory() as out:
         for rgb, lr, gt in pair_inputs(base / "rgb", base / "depth_lr", base / "depth_hr"):
-            r = upsample_file(rgb, lr, out, gt_path=gt, colormap=None, model="d2a2",
+            r = upsample_file(rgb, lr, out, gt_path=gt, colormap=None, model=model,
                               weights=weights, resize_guide=True, device="cpu")
             verdict = "below" if r["rmse"] < r["rmse_bicubic"] else "NOT below"
-            rows.append(f"| {Path(lr).name.split('_')[0]} | x{r['info']['scale']} | "
+            rows.append(f"| {model} | {Path(lr).name.split('_')[0]} | x{r['info']['scale']} | "
                         f"{r['rmse']:.3f} | {r['rmse_bicubic']:.3f} | {verdict} |")
     return rows
 
@@ -76,13 +80,16 @@ def main() -> None:
     given = {int(k): v for k, v in (w.split("=", 1) for w in args.weights)}
     t0 = time.time()
     print("Middlebury, 8-bit units, clamp=False (mismatched: the next frame's RGB)")
-    print("| scale | frames | D2A2 | bicubic (PIL) | gain | D2A2, mismatched guide | "
-          "guide effect |\n|---|---|---|---|---|---|---|")
-    for scale in args.scales:
-        print(middlebury_row(scale, given.get(scale), args.data, args.limit), flush=True)
+    print("| model | scale | frames | RMSE | bicubic (PIL) | gain | mismatched guide | "
+          "guide effect |\n|---|---|---|---|---|---|---|---|")
+    for model in args.models:
+        for scale in args.scales:
+            print(middlebury_row(model, scale, given.get(scale), args.data, args.limit),
+                  flush=True)
     print("\nRGB-D-D real-world branch, cm, masked, xmodal upsample --resize-guide")
-    print("| frame | model scale | D2A2 | bicubic (PIL) | |\n|---|---|---|---|---|")
-    print("\n".join(realscene_rows(given.get(4), args.data)))
+    print("| model | frame | model scale | RMSE | bicubic (PIL) | |\n|---|---|---|---|---|---|")
+    for model in args.models:
+        print("\n".join(realscene_rows(model, given.get(4), args.data)), flush=True)
     print(f"\n({time.time() - t0:.0f} s, {args.threads} threads)")
 
 

@@ -16,7 +16,13 @@ import xmodal.apis.inference as inference
 from xmodal.apis import upsample
 from xmodal.registry import MODELS
 from xmodal.tools.upsample import build_parser, main
-from xmodal.weights import WEIGHTS_DIR, file_sha256, load_weights_file, save_weights
+from xmodal.weights import (
+    WEIGHTS_DIR,
+    build_generator,
+    file_sha256,
+    load_weights_file,
+    save_weights,
+)
 from xmodal.zoo import (
     MODEL_TABLE,
     ModelEntry,
@@ -26,6 +32,7 @@ from xmodal.zoo import (
     get_model_entry,
     model_names,
     register_model_entry,
+    runs_without_files,
 )
 
 
@@ -68,7 +75,7 @@ def test_table_entries_and_defaults():
     assert {"d2a2", "dsrdiff", "bicubic", "dada"} <= set(model_names())
     for s in (4, 8, 16):
         entry = get_model_entry(default_model(s))  # one runnable model per scale
-        assert entry.supports(s) and (s in entry.weights or not entry.needs_weights)
+        assert entry.supports(s) and runs_without_files(entry, s)
         measured = [e.middlebury_rmse[s] for e in MODEL_TABLE.values() if s in e.middlebury_rmse]
         assert entry.middlebury_rmse[s] == min(measured)  # the best measured model
     assert default_scales() == (4, 8, 16)
@@ -108,7 +115,36 @@ def test_register_checks_names_and_scales():
         register_model_entry(bad)
     with pytest.raises(TypeError, match="ModelEntry"):
         register_model_entry({"name": "bad"})
+    for init, files in (("nope", {}), ("d2a2", {4: WeightsFile("x.pth")})):
+        with pytest.raises(ValueError, match="init_model must name a model already in the table"):
+            register_model_entry(dataclasses.replace(bad, middlebury_rmse={}, init_model=init,
+                                                     weights=files))
     assert "bad" not in MODEL_TABLE
+
+
+def _refined_toy(monkeypatch) -> ModelEntry:
+    """'toy_dada': learning-free DADA started from the toy's estimate (its weights)."""
+    entry = ModelEntry(name="toy_dada", scales=(2, 4), needs_weights=True, init_model="toy",
+                       arch=lambda s: dict(type="DADA", scale=s, init_generator=dict(
+                           type="ToyGDSR", scale=s), diffusion=dict(k=0.05, num_iters=5)))
+    monkeypatch.setitem(MODEL_TABLE, "toy_dada", entry)
+    return entry
+
+
+def test_an_entry_started_from_another_loads_that_models_weights(toy, monkeypatch):
+    entry = _refined_toy(monkeypatch)
+    net, meta = build_generator("toy_dada", 4)
+    assert net.init_generator.gain.item() == pytest.approx(0.25)  # the toy's shipped file
+    assert meta["path"] == str(toy)
+    assert runs_without_files(entry, 4) and runs_without_files(entry, 2)  # toy runs untrained
+    monkeypatch.setitem(MODEL_TABLE, "toy", dataclasses.replace(MODEL_TABLE["toy"],
+                                                                needs_weights=True))
+    assert runs_without_files(entry, 4) and not runs_without_files(entry, 2)  # toy ships x4 only
+    rgb, lr = _pair()
+    out = upsample(rgb, lr, model="toy_dada")
+    assert out.shape == (32, 40)
+    d2a2 = get_model_entry("d2a2_diffusion")
+    assert d2a2.init_model == "d2a2" and all(runs_without_files(d2a2, s) for s in (4, 8, 16))
 
 
 def test_a_toy_entry_runs_in_the_api_with_its_weights(toy):

@@ -23,6 +23,8 @@ from sphinx.util.docutils import SphinxDirective
 
 
 def _weights_cell(entry) -> str:  # noqa: ANN001
+    if entry.init_model is not None:
+        return f"those of ``{entry.init_model}`` (it runs first)"
     if not entry.weights:
         return "none shipped" + (" (pass ``--weights``)" if entry.needs_weights else "")
     cells = []

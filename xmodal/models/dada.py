@@ -3,8 +3,10 @@
 "Guided Depth Super-Resolution by Deep Anisotropic Diffusion" (Metzger, Caye
 Daudt, Schindler, CVPR 2023). A GDSR generator with the xmodal signature
 ``forward(lr, guide) -> hr``: bicubic upsampling of ``lr`` as the initial
-estimate, features from a feature extractor (learned UNet, or the
-learning-free guide + depth), then :func:`guided_anisotropic_diffusion`.
+estimate (or the output of another GDSR generator, ``init_generator``: an
+xmodal option, e.g. D2A2's estimate refined by the diffusion), features from a
+feature extractor (learned UNet, or the learning-free guide + depth), then
+:func:`guided_anisotropic_diffusion`.
 
 Differences from the paper's code: the initial estimate is torch bicubic
 upsampling (the paper interpolates the LR samples with scipy's cubic
@@ -46,10 +48,19 @@ class DADA(nn.Module):
             normalised depth). Invalid LR cells are left unchanged by the adjustment,
             and are filled with the image's mean valid LR depth before the bicubic
             initial estimate (DADA interpolates around them with scipy instead).
+        init_generator: None (default: torch-bicubic initial estimate, as the paper),
+            or a config dict (built from ``MODELS``) or module with the GDSR signature
+            ``forward(lr (B, 1, h, w), guide (B, 3, H, W)) -> (B, 1, H, W)`` whose
+            output is the initial estimate (it sees the hole-filled LR). Its
+            parameters are part of this module (``init_generator.*``).
 
     Shape:
         - lr: (B, 1, H / s, W / s), normalised depth; guide: (B, 3, H, W) in [0, 1]
         - output: (B, 1, H, W); ``avg_pool2d(out, s) == lr``
+
+    Raises:
+        ValueError: (forward) inputs of the wrong shapes, or an ``init_generator``
+            output that is not (B, 1, H, W).
     """
 
     def __init__(
@@ -59,6 +70,7 @@ class DADA(nn.Module):
         diffusion: dict | None = None,
         depth_offset: float = 1.0,
         lr_invalid_value: float | None = None,
+        init_generator: dict | nn.Module | None = None,
     ) -> None:
         super().__init__()
         check_positive_int(scale, "scale")
@@ -74,11 +86,13 @@ class DADA(nn.Module):
         self.diffusion = GuidedAnisotropicDiffusion(**cfg)
         self.depth_offset = depth_offset
         self.lr_invalid_value = lr_invalid_value
+        if isinstance(init_generator, dict):
+            init_generator = MODELS.build(init_generator)
+        self.init_generator = init_generator
 
     def forward(self, lr: Tensor, guide: Tensor, valid: Tensor | None = None) -> Tensor:
         """Return the HR depth (B, 1, H, W) for ``lr`` (B, 1, h, w) and ``guide`` (B, 3, H, W)."""
         check_lr_guide(lr, guide, self.scale, guide_channels=None)
-        size = tuple(guide.shape[-2:])
         lr_filled = lr
         if self.lr_invalid_value is not None:
             lr_ok = lr != self.lr_invalid_value
@@ -86,8 +100,19 @@ class DADA(nn.Module):
             n = lr_ok.sum((1, 2, 3), keepdim=True).clamp(min=1)
             mean = torch.where(lr_ok, lr, 0.0).sum((1, 2, 3), keepdim=True) / n
             lr_filled = torch.where(lr_ok, lr, mean)
-        init = F.interpolate(lr_filled, size=size, mode="bicubic", align_corners=False)
+        init = self.initial_estimate(lr_filled, guide)
         features = self.feature_extractor(guide, init)
         off = self.depth_offset
         out = self.diffusion(init + off, lr + off, features, valid=valid)
         return out - off
+
+    def initial_estimate(self, lr: Tensor, guide: Tensor) -> Tensor:
+        """The estimate the diffusion starts from, (B, 1, H, W) at the guide's size."""
+        size = tuple(guide.shape[-2:])
+        if self.init_generator is None:
+            return F.interpolate(lr, size=size, mode="bicubic", align_corners=False)
+        init = self.init_generator(lr, guide)
+        if tuple(init.shape) != (lr.shape[0], 1, *size):
+            raise ValueError(f"init_generator must return (B, 1, H, W) = ({lr.shape[0]}, 1, "
+                             f"{size[0]}, {size[1]}), got {tuple(init.shape)}")
+        return init

@@ -42,12 +42,15 @@ PROG = "xmodal upsample"
 
 
 def _model_help() -> str:
-    from xmodal.zoo import MODEL_TABLE, default_model, default_scales
+    from xmodal.zoo import MODEL_TABLE, ModelEntry, default_model, default_scales
 
     defaults = ", ".join(f"x{s} {default_model(s)}" for s in default_scales())
-    names = "; ".join(f"{e.name} ({e.scales_text()}"
-                      + (", needs weights" if e.needs_weights and not e.weights else "") + ")"
-                      for e in MODEL_TABLE.values())
+    def needs(e: ModelEntry) -> str:
+        if e.init_model is not None:
+            return f", runs {e.init_model} first"
+        return ", needs weights" if e.needs_weights and not e.weights else ""
+
+    names = "; ".join(f"{e.name} ({e.scales_text()}{needs(e)})" for e in MODEL_TABLE.values())
     return f"model of the model table: {names}. Default per scale: {defaults}"
 
 

@@ -218,7 +218,8 @@ def build_generator(
             ``'bicubic'``, ``'dada'``, ...).
         scale: an integer scale the model runs at.
         weights: weights file, or None for the shipped one (checked against the
-            table's sha256); learning-free models take none.
+            table's sha256); learning-free models take none. For an entry with an
+            ``init_model`` this is that model's file (its meta is returned).
 
     Returns:
         ``(generator, meta)``: the generator (float32, eval mode) and the file's
@@ -238,6 +239,10 @@ def build_generator(
     if not entry.supports(scale):
         raise ValueError(f"{model} runs at {entry.scales_text()}, the inputs are x{scale}: "
                          "pass --resize-guide, or use --model bicubic")
+    if entry.init_model is not None:
+        init, meta = build_generator(entry.init_model, scale, weights)
+        arch = dict(entry.arch(scale), init_generator=init)
+        return MODELS.build(arch).eval(), meta
     path = _resolve_file(entry, scale, weights)
     if path is None:
         return MODELS.build(entry.arch(scale)).eval(), {}
