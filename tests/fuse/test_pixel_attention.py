@@ -22,6 +22,10 @@ def test_pixel_attention_is_target_times_map(b, c, h, w):
 
 @pytest.mark.parametrize("cls", [ChannelAttentionFusion, SpatialAttentionFusion, ConcatFusion])
 def test_ablation_fusions(cls):
+    # seeded: with 8 channels the channel-attention MLP has 4 hidden ReLUs, and for about
+    # one random init in a few hundred all of them are dead on both pooled samples, so no
+    # gradient reaches the guide (an unseeded run failed that way once)
+    torch.manual_seed(0)
     block = cls(8)
     t, g = torch.randn(2, 8, 6, 5), torch.randn(2, 8, 6, 5, requires_grad=True)
     out = block(t, g)
