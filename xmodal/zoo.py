@@ -159,7 +159,15 @@ def get_model_entry(name: str) -> ModelEntry:
 
 
 def runs_without_files(entry: ModelEntry, scale: int) -> bool:
-    """Whether ``entry`` runs at ``scale`` with what xmodal ships (no weights file to pass)."""
+    """Whether ``entry`` runs at ``scale`` with what xmodal ships (no weights file to pass).
+
+    Args:
+        entry: a :class:`ModelEntry`; one with an ``init_model`` runs when that model does.
+        scale: integer scale factor.
+
+    Returns:
+        True when the scale is supported and its weights are shipped (or none are needed).
+    """
     if entry.init_model is not None:
         return runs_without_files(MODEL_TABLE[entry.init_model], scale)
     return entry.supports(scale) and (scale in entry.weights or not entry.needs_weights)
