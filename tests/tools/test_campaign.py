@@ -146,3 +146,33 @@ def test_guide_check_writes_the_mismatched_column(tmp_path, monkeypatch):
     old = tmp_path / "old.csv"
     old.write_text("iter,wall_s,cpu_hours,scale,rmse,bicubic_rmse\n")
     assert campaign.curve_fields(old) == campaign.CURVE_FIELDS[:-1]
+
+
+def test_lr_noise_per_crop_sigma_within_the_bound():
+    torch.manual_seed(0)
+    lr = torch.rand(64, 1, 32, 32)
+    assert campaign.add_lr_noise(lr, 0.0) is lr
+    noisy = campaign.add_lr_noise(lr, 0.05)
+    std = (noisy - lr).std(dim=(1, 2, 3))
+    assert noisy.shape == lr.shape and not torch.equal(noisy, lr)
+    assert float(std.max()) < 0.05 * 1.1  # sample std of 1024 draws: within 10 % of sigma
+    # sigma is uniform per crop, not one value for the batch
+    assert float(std.min()) < 0.01 and float(std.max()) > 0.04
+
+
+def test_lr_noise_must_not_be_negative():
+    with pytest.raises(SystemExit):
+        campaign.parse_args(["--lr-noise", "-0.1"])
+
+
+def test_a_run_does_not_score_the_same_weights_twice(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(campaign, "evaluate_generator", lambda net, ds, guide="true": (
+        calls.append(guide) or {"rmse": 1.0, "bicubic_rmse": 3.0}))
+    middlebury = SAMPLE.parent / "middlebury"
+    campaign.main(["--work-dir", str(tmp_path), "--train-root", str(SAMPLE), "--val-root",
+                   str(middlebury), "--scales", "4", "--crop", "32", "--max-minutes", "0",
+                   "--threads", "1"])
+    # the start's evaluation is also the end's: one row, one call
+    assert calls == ["true"]
+    assert len((tmp_path / "curve.csv").read_text().splitlines()) == 2

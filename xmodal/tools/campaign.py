@@ -28,7 +28,9 @@ frame's HR min/max, as a whole test image is normalised, instead of stretching
 each small crop to [0, 1]; ``MakeLRDepth(range_from="frame")``), ``--hard-crops K``
 (keep the crop of K that bicubic up-sampling misses most: depth edges over flat
 walls), ``--loss charbonnier``,
-``--bf16`` (autocast) and ``--cosine-iters T`` (cosine decay to 2 % at T).
+``--bf16`` (autocast), ``--cosine-iters T`` (cosine decay to 2 % at T) and
+``--lr-noise SIGMA`` (Gaussian noise on the normalised LR crops, as a real
+sensor's LR has: flat regions can only be denoised edge-aware with the guide).
 
 Usage (``XMODAL_DATA``: the folder that holds ``gdsr/rgbdd`` and ``gdsr/middlebury``;
 the commands and the measured curve are in ``docs/model_card_d2a2.md``)::
@@ -123,12 +125,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "frame's RGB): does the model use its guide?")
     p.add_argument("--loss", choices=tuple(LOSSES), default="l1")
     p.add_argument("--bf16", action="store_true", help="bfloat16 autocast on the CPU")
+    p.add_argument("--lr-noise", type=float, default=0.0, metavar="SIGMA",
+                   help="add Gaussian noise to each normalised LR crop, its standard "
+                        "deviation drawn uniformly in [0, SIGMA] per crop (0: clean LR)")
     p.add_argument("--cosine-iters", type=int, default=0, metavar="T",
                    help="cosine decay of the learning rate to 2%% of --lr at iteration T "
                         "(0: constant after the warm-up)")
     args = p.parse_args(argv)
     if args.hard_crops < 1:
         p.error(f"--hard-crops must be >= 1, got {args.hard_crops}")
+    if args.lr_noise < 0:
+        p.error(f"--lr-noise must be >= 0, got {args.lr_noise}")
     return args
 
 
@@ -189,6 +196,22 @@ def bicubic_miss(item: dict) -> float:
     gt = item["data_samples"].gt_depth[0].numpy()
     up = resize_bicubic_pil(lr, gt.shape)
     return float(np.abs(up - gt).mean())
+
+
+def add_lr_noise(lr: torch.Tensor, max_sigma: float) -> torch.Tensor:
+    """LR crops plus Gaussian noise, each crop's standard deviation uniform in [0, max_sigma].
+
+    Args:
+        lr: (B, 1, h, w) float LR depth, min-max normalised.
+        max_sigma: largest standard deviation, in the normalised units; 0 returns ``lr``.
+
+    Returns:
+        A new (B, 1, h, w) tensor (no clipping: the noise may leave [0, 1]).
+    """
+    if max_sigma == 0:
+        return lr
+    sigma = torch.rand(lr.shape[0], 1, 1, 1) * max_sigma
+    return lr + sigma * torch.randn_like(lr)
 
 
 def run_at_scale(net: torch.nn.Module, scale: int, lr: torch.Tensor,
@@ -265,6 +288,7 @@ class Campaign:
         self.opt = torch.optim.Adam(self.net.parameters(), lr=args.lr)
         self.iter, self.wall, self.cpu = 0, 0.0, 0.0
         self.best: dict[int, float] = {}
+        self.evaluated_at = -1  # iteration of this run's last evaluation
         self.ckpt = args.work_dir / "last.pth"
 
     def restore(self) -> str:
@@ -307,6 +331,7 @@ class Campaign:
         scales = self.args.scales
         scale = scales[self.iter % len(scales)]
         lr, guide, gt = sampler.batch(self.args.batch, scale)
+        lr = add_lr_noise(lr, self.args.lr_noise)
         for group in self.opt.param_groups:
             group["lr"] = learning_rate(self.args, self.iter)
         self.net.train()
@@ -321,6 +346,7 @@ class Campaign:
         return loss.item()
 
     def evaluate_and_export(self, val: dict[int, MiddleburyDataset], log) -> None:
+        self.evaluated_at = self.iter
         results = evaluate(self.ema.module, val)
         wrong = evaluate(self.ema.module, val, "mismatched") if self.args.guide_check else {}
         curve = self.args.work_dir / "curve.csv"
@@ -350,6 +376,7 @@ class Campaign:
                     ema=self.args.ema, scales=list(self.args.scales), loss=self.args.loss,
                     norm=self.args.norm, hard_crops=self.args.hard_crops,
                     bf16=self.args.bf16, cosine_iters=self.args.cosine_iters,
+                    lr_noise=self.args.lr_noise,
                     wall_hours=round(self.wall / 3600, 3),
                     cpu_hours=round(self.cpu / 3600, 3),
                     middlebury_rmse=round(metrics["rmse"], 4),
@@ -405,7 +432,8 @@ def main(argv: list[str] | None = None) -> None:
         if time.time() - last_ckpt > args.ckpt_min * 60:
             camp.save()
             last_ckpt = time.time()
-    camp.evaluate_and_export(val, log)
+    if camp.evaluated_at != camp.iter:  # no second evaluation of the same weights
+        camp.evaluate_and_export(val, log)
     camp.save()
     log(f"stopped after {args.max_minutes} min at iteration {camp.iter}; best {camp.best}")
 
