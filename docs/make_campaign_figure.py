@@ -84,12 +84,14 @@ def plot(curve: dict[int, list[dict]], out: Path) -> None:
 
 
 def table(curve: dict[int, list[dict]]) -> str:
-    scales = sorted(curve)
-    lines = ["| iteration | CPU hours | " + " | ".join(f"x{s}" for s in scales) + " |",
-             "|---" * (2 + len(scales)) + "|"]
-    for rows in zip(*(curve[s] for s in scales)):
-        cells = " | ".join(f"{r['rmse']:.3f}" for r in rows)
-        lines.append(f"| {int(rows[0]['iter'])} | {rows[0]['cpu_hours']:.2f} | {cells} |")
+    """One row per evaluation, per scale (curves of different runs are not aligned)."""
+    lines = ["| scale | iteration | CPU hours | RMSE | mismatched guide | bicubic (PIL) |",
+             "|---|---|---|---|---|---|"]
+    for scale, rows in sorted(curve.items()):
+        for r in rows:
+            lines.append(f"| x{scale} | {int(r['iter'])} | {r['cpu_hours']:.2f} | "
+                         f"{r['rmse']:.3f} | {r.get('mismatched_rmse', math.nan):.3f} | "
+                         f"{r['bicubic_rmse']:.3f} |")
     return "\n".join(lines)
 
 
