@@ -220,14 +220,14 @@ register_model_entry(ModelEntry(
     # WEIGHTS_DIR / NAME))" (the training campaign exports the files: model card)
     weights={
         4: WeightsFile("d2a2_rgbdd_x4.pth",
-                       "d0d75f9a7dfba13133e68a3ebbb330679012b7dcf51efc8a302231d3d030fb67"),
+                       "893ad82021d2e35abf041de69f7193f9c42270bfa815c62418868dfde1d158e6"),
         8: WeightsFile("d2a2_rgbdd_x8.pth",
                        "90e272b4a939bde30f2638252bed2a5d397a15f758e25083879fa2a1c7be2df8"),
         16: WeightsFile("d2a2_rgbdd_x16.pth",
                         "15c9a9171bda19dffa5db59affa03bb5975739be25292d6d87f7562fb9a5c8db")},
     needs_weights=True,
     # the shipped files' own figures (their meta["middlebury_rmse"]; a test checks them)
-    middlebury_rmse={4: 1.2033, 8: 2.2808, 16: 4.6432},
+    middlebury_rmse={4: 1.1158, 8: 2.2808, 16: 4.6432},
     licence=_RGBDD_LICENCE,
     protocol=_MINMAX,
     cpu_notes="3x3 convolutions on NNPACK's Winograd kernels (channels-last without "
@@ -305,10 +305,9 @@ register_model_entry(ModelEntry(
     name="d2a2_diffusion",
     arch=lambda s: _dada_arch(s, init_generator=dict(type="D2A2", scale=s)),
     scales=(4, 8, 16),
-    needs_weights=True,
     init_model="d2a2",
     # measured with benchmarks/bench_shipped_weights.py on the shipped d2a2 files
-    middlebury_rmse={4: 1.298, 8: 2.479, 16: 4.669},
+    middlebury_rmse={4: 1.285, 8: 2.479, 16: 4.669},
     licence=_RGBDD_LICENCE + " (the d2a2 weights)",
     protocol=_MINMAX + "; LR-consistent by construction (average-pooling the output gives "
              "back the LR)",
