@@ -14,7 +14,8 @@ by learning-free DADA; a refining model takes D2A2's file):
   512x384 RGB and HR ground truth, cm, invalid ground-truth pixels masked):
   per-frame RMSE of ``xmodal upsample --resize-guide`` (the guide is resized to
   the scale's multiple of the LR, the output resized back) beside Pillow
-  bicubic of the same LR, through :func:`xmodal.apis.files.upsample_file`.
+  bicubic of the same LR, through :func:`xmodal.apis.files.upsample_file`, and
+  their mean (the model table's ``realworld_rmse_cm``).
 
 Usage (``XMODAL_DATA`` or ``--data``: the folder that holds ``gdsr/``)::
 
@@ -65,7 +66,7 @@ def middlebury_row(model: str, scale: int, weights: str | None, root: Path,
 
 def realscene_rows(model: str, weights: str | None, root: Path) -> list[str]:
     base = root / "gdsr" / "rgbdd_realscene"
-    rows = []
+    rows, rmse, bicubic = [], [], []
     with tempfile.TemporaryDirectory() as out:
         for rgb, lr, gt in pair_inputs(base / "rgb", base / "depth_lr", base / "depth_hr"):
             r = upsample_file(rgb, lr, out, gt_path=gt, colormap=None, model=model,
@@ -73,6 +74,11 @@ def realscene_rows(model: str, weights: str | None, root: Path) -> list[str]:
             verdict = "below" if r["rmse"] < r["rmse_bicubic"] else "NOT below"
             rows.append(f"| {model} | {Path(lr).name.split('_')[0]} | x{r['info']['scale']} | "
                         f"{r['rmse']:.3f} | {r['rmse_bicubic']:.3f} | {verdict} |")
+            rmse.append(r["rmse"])
+            bicubic.append(r["rmse_bicubic"])
+    # the mean is the model table's realworld_rmse_cm (xmodal/zoo.py)
+    rows.append(f"| {model} | mean | x4 | {sum(rmse) / len(rmse):.3f} | "
+                f"{sum(bicubic) / len(bicubic):.3f} | |")
     return rows
 
 
