@@ -66,7 +66,7 @@ def middlebury_row(model: str, scale: int, weights: str | None, root: Path,
 
 def realscene_rows(model: str, weights: str | None, root: Path) -> list[str]:
     base = root / "gdsr" / "rgbdd_realscene"
-    rows, rmse, bicubic = [], [], []
+    rows, rmse, bicubic, scales = [], [], [], set()
     with tempfile.TemporaryDirectory() as out:
         for rgb, lr, gt in pair_inputs(base / "rgb", base / "depth_lr", base / "depth_hr"):
             r = upsample_file(rgb, lr, out, gt_path=gt, colormap=None, model=model,
@@ -76,8 +76,9 @@ def realscene_rows(model: str, weights: str | None, root: Path) -> list[str]:
                         f"{r['rmse']:.3f} | {r['rmse_bicubic']:.3f} | {verdict} |")
             rmse.append(r["rmse"])
             bicubic.append(r["rmse_bicubic"])
+            scales.add(f"x{r['info']['scale']}")
     # the mean is the model table's realworld_rmse_cm (xmodal/zoo.py)
-    rows.append(f"| {model} | mean | x4 | {sum(rmse) / len(rmse):.3f} | "
+    rows.append(f"| {model} | mean | {'/'.join(sorted(scales))} | {sum(rmse) / len(rmse):.3f} | "
                 f"{sum(bicubic) / len(bicubic):.3f} | |")
     return rows
 

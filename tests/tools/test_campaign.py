@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from xmodal.datasets import RGBDDDataset
+from xmodal.datasets import RGBDDDataset, protocol
 from xmodal.models import D2A2
 from xmodal.tools import campaign
 
@@ -160,9 +160,28 @@ def test_lr_noise_per_crop_sigma_within_the_bound():
     assert float(std.min()) < 0.01 and float(std.max()) > 0.04
 
 
-def test_lr_noise_must_not_be_negative():
+@pytest.mark.parametrize("option", ["--lr-noise", "--lr-blur"])
+def test_lr_degradations_must_not_be_negative(option):
     with pytest.raises(SystemExit):
-        campaign.parse_args(["--lr-noise", "-0.1"])
+        campaign.parse_args([option, "-0.1"])
+
+
+def test_lr_blur_softens_the_lr_edges_per_crop():
+    torch.manual_seed(0)
+    gt = torch.zeros(16, 1, 32, 32)
+    gt[..., 16:] = 1.0  # a vertical step edge in every crop
+    lr = torch.from_numpy(protocol.make_lr_bicubic(gt[0, 0].numpy(), 4))[None, None].repeat(
+        16, 1, 1, 1)
+    assert campaign.blur_lr(gt, lr, 4, 0.0) is lr
+    soft = campaign.blur_lr(gt, lr, 4, 6.0)
+    assert soft.shape == lr.shape and soft.dtype == torch.float32
+    steepest = soft.diff(dim=-1).abs().amax(dim=(1, 2, 3))
+    sharp = float(lr.diff(dim=-1).abs().max())
+    assert float(steepest.max()) <= sharp + 1e-5  # blur never sharpens the edge
+    # sigma is drawn per crop: some crops keep a nearly bicubic edge, some lose most of it
+    assert float(steepest.min()) < 0.6 * sharp and float(steepest.max()) > 0.9 * sharp
+    # the mean depth is kept (a blur and a bicubic resize both preserve flat levels)
+    assert torch.allclose(soft.mean(dim=(1, 2, 3)), lr.mean(dim=(1, 2, 3)), atol=1e-3)
 
 
 def test_a_run_does_not_score_the_same_weights_twice(tmp_path, monkeypatch):

@@ -30,7 +30,9 @@ each small crop to [0, 1]; ``MakeLRDepth(range_from="frame")``), ``--hard-crops 
 walls), ``--loss charbonnier``,
 ``--bf16`` (autocast), ``--cosine-iters T`` (cosine decay to 2 % at T) and
 ``--lr-noise SIGMA`` (Gaussian noise on the normalised LR crops, as a real
-sensor's LR has: flat regions can only be denoised edge-aware with the guide).
+sensor's LR has: flat regions can only be denoised edge-aware with the guide) and
+``--lr-blur SIGMA`` (LR made from a Gaussian-blurred HR crop: edges the LR no
+longer places must come from the guide).
 
 Usage (``XMODAL_DATA``: the folder that holds ``gdsr/rgbdd`` and ``gdsr/middlebury``;
 the commands and the measured curve are in ``docs/model_card_d2a2.md``)::
@@ -56,11 +58,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torchvision.transforms.functional as TF
 from torch.optim.swa_utils import AveragedModel
 
 from xmodal.apis import retain_freed_memory
 from xmodal.datasets import MiddleburyDataset, RGBDDDataset
-from xmodal.datasets.protocol import resize_bicubic_pil
+from xmodal.datasets.protocol import make_lr_bicubic, resize_bicubic_pil
 from xmodal.datasets.transforms import (
     MakeLRDepth,
     PackGDSRInputs,
@@ -128,14 +131,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lr-noise", type=float, default=0.0, metavar="SIGMA",
                    help="add Gaussian noise to each normalised LR crop, its standard "
                         "deviation drawn uniformly in [0, SIGMA] per crop (0: clean LR)")
+    p.add_argument("--lr-blur", type=float, default=0.0, metavar="SIGMA",
+                   help="make each LR crop from its HR crop blurred with a Gaussian, its "
+                        "standard deviation (HR pixels) drawn uniformly in [0, SIGMA] per "
+                        "crop, then the protocol's bicubic down-sampling (0: bicubic only)")
     p.add_argument("--cosine-iters", type=int, default=0, metavar="T",
                    help="cosine decay of the learning rate to 2%% of --lr at iteration T "
                         "(0: constant after the warm-up)")
     args = p.parse_args(argv)
     if args.hard_crops < 1:
         p.error(f"--hard-crops must be >= 1, got {args.hard_crops}")
-    if args.lr_noise < 0:
-        p.error(f"--lr-noise must be >= 0, got {args.lr_noise}")
+    for name in ("lr_noise", "lr_blur"):
+        if getattr(args, name) < 0:
+            p.error(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
     return args
 
 
@@ -212,6 +220,36 @@ def add_lr_noise(lr: torch.Tensor, max_sigma: float) -> torch.Tensor:
         return lr
     sigma = torch.rand(lr.shape[0], 1, 1, 1) * max_sigma
     return lr + sigma * torch.randn_like(lr)
+
+
+def blur_lr(gt: torch.Tensor, lr: torch.Tensor, scale: int, max_sigma: float) -> torch.Tensor:
+    """LR crops re-made from Gaussian-blurred HR crops (a blurrier sensor than bicubic alone).
+
+    Each crop's standard deviation is drawn uniformly in [0, max_sigma] HR pixels
+    (kernel side ``2 * ceil(3 sigma) + 1``, reflected borders,
+    :func:`torchvision.transforms.functional.gaussian_blur`); the blurred crop is
+    then down-sampled with the protocol's Pillow bicubic
+    (:func:`xmodal.datasets.protocol.make_lr_bicubic`), so edges in the LR are
+    softer than bicubic down-sampling makes them and only the guide can place them.
+
+    Args:
+        gt: (B, 1, H, W) float HR crops, min-max normalised; H, W multiples of ``scale``.
+        lr: (B, 1, H / scale, W / scale) their bicubic LR, returned when ``max_sigma`` is 0.
+        scale: the down-sampling factor.
+        max_sigma: largest standard deviation, in HR pixels.
+
+    Returns:
+        A new (B, 1, H / scale, W / scale) float32 tensor (or ``lr`` itself).
+    """
+    if max_sigma == 0:
+        return lr
+    out = []
+    for hr, sigma in zip(gt, torch.rand(gt.shape[0]) * max_sigma):
+        if sigma > 0:
+            side = 2 * math.ceil(3 * float(sigma)) + 1
+            hr = TF.gaussian_blur(hr, [side, side], [float(sigma)] * 2)
+        out.append(torch.from_numpy(make_lr_bicubic(hr[0].numpy(), scale))[None])
+    return torch.stack(out)
 
 
 def run_at_scale(net: torch.nn.Module, scale: int, lr: torch.Tensor,
@@ -331,7 +369,7 @@ class Campaign:
         scales = self.args.scales
         scale = scales[self.iter % len(scales)]
         lr, guide, gt = sampler.batch(self.args.batch, scale)
-        lr = add_lr_noise(lr, self.args.lr_noise)
+        lr = add_lr_noise(blur_lr(gt, lr, scale, self.args.lr_blur), self.args.lr_noise)
         for group in self.opt.param_groups:
             group["lr"] = learning_rate(self.args, self.iter)
         self.net.train()
@@ -376,7 +414,7 @@ class Campaign:
                     ema=self.args.ema, scales=list(self.args.scales), loss=self.args.loss,
                     norm=self.args.norm, hard_crops=self.args.hard_crops,
                     bf16=self.args.bf16, cosine_iters=self.args.cosine_iters,
-                    lr_noise=self.args.lr_noise,
+                    lr_noise=self.args.lr_noise, lr_blur=self.args.lr_blur,
                     wall_hours=round(self.wall / 3600, 3),
                     cpu_hours=round(self.cpu / 3600, 3),
                     middlebury_rmse=round(metrics["rmse"], 4),
