@@ -111,6 +111,23 @@ def test_bf16_step_updates_the_weights(tmp_path):
     assert np.isfinite(loss) and not torch.equal(before, camp.net.tail[-1].weight)
 
 
+def test_grad_weight_adds_the_gradient_term_to_the_step_loss(tmp_path):
+    losses = {}
+    for weight in ("0", "2.5"):
+        args = campaign.parse_args(["--work-dir", str(tmp_path), "--batch", "2", "--crop",
+                                    "32", "--scales", "4", "--grad-weight", weight])
+        sampler = campaign.CropSampler(RGBDDDataset(data_root=SAMPLE, pipeline=[]), crop=32)
+        torch.manual_seed(0)
+        random.seed(0)
+        camp = campaign.Campaign(args)
+        torch.manual_seed(1)
+        random.seed(1)
+        np.random.seed(1)
+        losses[weight] = camp.step(sampler)
+    # same network, same batch: the difference is 2.5 times the gradient L1 (> 0)
+    assert losses["2.5"] > losses["0"] + 1e-4
+
+
 def test_reset_guide_after_init_keeps_the_depth_path(tmp_path):
     weights = Path(campaign.__file__).resolve().parent.parent / "weights" / "d2a2_rgbdd_x4.pth"
     args = campaign.parse_args(["--work-dir", str(tmp_path), "--init", str(weights),
@@ -160,7 +177,7 @@ def test_lr_noise_per_crop_sigma_within_the_bound():
     assert float(std.min()) < 0.01 and float(std.max()) > 0.04
 
 
-@pytest.mark.parametrize("option", ["--lr-noise", "--lr-blur"])
+@pytest.mark.parametrize("option", ["--lr-noise", "--lr-blur", "--grad-weight"])
 def test_lr_degradations_must_not_be_negative(option):
     with pytest.raises(SystemExit):
         campaign.parse_args([option, "-0.1"])

@@ -8,11 +8,11 @@ from .data_preprocessor import GDSRDataPreprocessor, MultiInputDataPreprocessor
 from .encoders import DepthEncoder, GuideEncoder, ResBlock
 from .gdsr_model import GDSRModel
 from .inplace_blocks import convert_inplace
-from .losses import L1Loss, MSELoss
+from .losses import GradientL1Loss, L1Loss, MSELoss, gradient_l1_loss
 from .lr_consistent import LRConsistentGenerator
 
 __all__ = [
     "D2A2", "CrossModalFusion", "DADA", "LRConsistentGenerator", "DepthEncoder", "GuideEncoder",
     "ResBlock", "Bicubic", "GDSRDataPreprocessor", "MultiInputDataPreprocessor", "GDSRModel",
-    "L1Loss", "MSELoss", "convert_inplace",
+    "GradientL1Loss", "L1Loss", "MSELoss", "convert_inplace", "gradient_l1_loss",
 ]

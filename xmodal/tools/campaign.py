@@ -28,11 +28,12 @@ frame's HR min/max, as a whole test image is normalised, instead of stretching
 each small crop to [0, 1]; ``MakeLRDepth(range_from="frame")``), ``--hard-crops K``
 (keep the crop of K that bicubic up-sampling misses most: depth edges over flat
 walls), ``--loss charbonnier``,
-``--bf16`` (autocast), ``--cosine-iters T`` (cosine decay to 2 % at T) and
+``--bf16`` (autocast), ``--cosine-iters T`` (cosine decay to 2 % at T),
 ``--lr-noise SIGMA`` (Gaussian noise on the normalised LR crops, as a real
-sensor's LR has: flat regions can only be denoised edge-aware with the guide) and
+sensor's LR has: flat regions can only be denoised edge-aware with the guide),
 ``--lr-blur SIGMA`` (LR made from a Gaussian-blurred HR crop: edges the LR no
-longer places must come from the guide).
+longer places must come from the guide) and ``--grad-weight W`` (plus W times
+an L1 on the depth's finite differences, which weighs edges).
 
 Usage (``XMODAL_DATA``: the folder that holds ``gdsr/rgbdd`` and ``gdsr/middlebury``;
 the commands and the measured curve are in ``docs/model_card_d2a2.md``)::
@@ -71,7 +72,7 @@ from xmodal.datasets.transforms import (
     RandomFlipTranspose,
 )
 from xmodal.evaluation import evaluate_generator
-from xmodal.models import D2A2
+from xmodal.models import D2A2, gradient_l1_loss
 from xmodal.weights import load_weights_file, save_weights
 
 SCALES = (4, 8, 16)
@@ -127,6 +128,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="also score every evaluation with mismatched guides (the next "
                         "frame's RGB): does the model use its guide?")
     p.add_argument("--loss", choices=tuple(LOSSES), default="l1")
+    p.add_argument("--grad-weight", type=float, default=0.0, metavar="W",
+                   help="add W times the L1 of the depth's finite differences "
+                        "(xmodal.models.gradient_l1_loss), which weighs depth edges "
+                        "(0: the pixel loss alone)")
     p.add_argument("--bf16", action="store_true", help="bfloat16 autocast on the CPU")
     p.add_argument("--lr-noise", type=float, default=0.0, metavar="SIGMA",
                    help="add Gaussian noise to each normalised LR crop, its standard "
@@ -141,7 +146,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.hard_crops < 1:
         p.error(f"--hard-crops must be >= 1, got {args.hard_crops}")
-    for name in ("lr_noise", "lr_blur"):
+    for name in ("lr_noise", "lr_blur", "grad_weight"):
         if getattr(args, name) < 0:
             p.error(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
     return args
@@ -376,6 +381,8 @@ class Campaign:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.args.bf16):
             pred = run_at_scale(self.net, scale, lr, guide)
         loss = LOSSES[self.args.loss](pred.float(), gt)
+        if self.args.grad_weight:
+            loss = loss + self.args.grad_weight * gradient_l1_loss(pred.float(), gt)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
@@ -415,6 +422,7 @@ class Campaign:
                     norm=self.args.norm, hard_crops=self.args.hard_crops,
                     bf16=self.args.bf16, cosine_iters=self.args.cosine_iters,
                     lr_noise=self.args.lr_noise, lr_blur=self.args.lr_blur,
+                    grad_weight=self.args.grad_weight,
                     wall_hours=round(self.wall / 3600, 3),
                     cpu_hours=round(self.cpu / 3600, 3),
                     middlebury_rmse=round(metrics["rmse"], 4),
