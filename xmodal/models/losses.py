@@ -96,8 +96,7 @@ def gradient_l1_loss(pred: Tensor, target: Tensor) -> Tensor:
     if pred.dim() != 4 or min(pred.shape[-2:]) < 2:
         raise ValueError(f"pred must be (B, C, H, W) with H, W >= 2, got {tuple(pred.shape)}")
     diff = pred - target
-    return ((diff[..., :, 1:] - diff[..., :, :-1]).abs().mean()
-            + (diff[..., 1:, :] - diff[..., :-1, :]).abs().mean())
+    return diff.diff(dim=-1).abs().mean() + diff.diff(dim=-2).abs().mean()
 
 
 @MODELS.register_module()
