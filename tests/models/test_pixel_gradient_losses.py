@@ -1,4 +1,4 @@
-"""Tests of the pixel and gradient losses in xmodal.models.losses."""
+"""Tests of xmodal.models.losses (the gradient L1 loss)."""
 
 import pytest
 import torch
