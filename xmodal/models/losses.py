@@ -12,6 +12,14 @@ __all__ = ["GradientL1Loss", "L1Loss", "MSELoss", "gradient_l1_loss"]
 _REDUCTIONS = ("mean", "sum")
 
 
+def _check_same_shape(pred: Tensor, target: Tensor) -> None:
+    if pred.shape != target.shape:
+        raise ValueError(
+            f"pred and target must have the same shape, got {tuple(pred.shape)} and "
+            f"{tuple(target.shape)}"
+        )
+
+
 class _PixelLoss(nn.Module):
     def __init__(self, loss_weight: float = 1.0, reduction: str = "mean") -> None:
         super().__init__()
@@ -23,11 +31,7 @@ class _PixelLoss(nn.Module):
     _loss = staticmethod(F.l1_loss)  # overridden by each subclass
 
     def forward(self, pred: Tensor, target: Tensor) -> Tensor:
-        if pred.shape != target.shape:
-            raise ValueError(
-                f"pred and target must have the same shape, got {tuple(pred.shape)} and "
-                f"{tuple(target.shape)}"
-            )
+        _check_same_shape(pred, target)
         return self.loss_weight * self._loss(pred, target, reduction=self.reduction)
 
 
@@ -88,11 +92,7 @@ def gradient_l1_loss(pred: Tensor, target: Tensor) -> Tensor:
     Raises:
         ValueError: shapes differ, are not 4-D, or H or W is below 2.
     """
-    if pred.shape != target.shape:
-        raise ValueError(
-            f"pred and target must have the same shape, got {tuple(pred.shape)} and "
-            f"{tuple(target.shape)}"
-        )
+    _check_same_shape(pred, target)
     if pred.dim() != 4 or min(pred.shape[-2:]) < 2:
         raise ValueError(f"pred must be (B, C, H, W) with H, W >= 2, got {tuple(pred.shape)}")
     diff = pred - target
