@@ -178,7 +178,7 @@ def test_lr_noise_per_crop_sigma_within_the_bound():
 
 
 @pytest.mark.parametrize("option", ["--lr-noise", "--lr-blur", "--grad-weight"])
-def test_lr_degradations_must_not_be_negative(option):
+def test_non_negative_options_reject_negative_values(option):
     with pytest.raises(SystemExit):
         campaign.parse_args([option, "-0.1"])
 

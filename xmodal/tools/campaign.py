@@ -380,9 +380,10 @@ class Campaign:
         self.net.train()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.args.bf16):
             pred = run_at_scale(self.net, scale, lr, guide)
-        loss = LOSSES[self.args.loss](pred.float(), gt)
+        pred = pred.float()
+        loss = LOSSES[self.args.loss](pred, gt)
         if self.args.grad_weight:
-            loss = loss + self.args.grad_weight * gradient_l1_loss(pred.float(), gt)
+            loss = loss + self.args.grad_weight * gradient_l1_loss(pred, gt)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
