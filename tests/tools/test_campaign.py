@@ -177,10 +177,12 @@ def test_lr_noise_per_crop_sigma_within_the_bound():
     assert float(std.min()) < 0.01 and float(std.max()) > 0.04
 
 
-@pytest.mark.parametrize("option", ["--lr-noise", "--lr-blur", "--grad-weight"])
-def test_non_negative_options_reject_negative_values(option):
+@pytest.mark.parametrize("option,value", [("--lr-noise", "-0.1"), ("--lr-blur", "-0.1"),
+                                          ("--grad-weight", "-0.1"), ("--lr-shift", "-1")])
+def test_non_negative_options_reject_negative_values(option, value, capsys):
     with pytest.raises(SystemExit):
-        campaign.parse_args([option, "-0.1"])
+        campaign.parse_args([option, value])
+    assert "must be >= 0" in capsys.readouterr().err
 
 
 def test_lr_blur_softens_the_lr_edges_per_crop():
@@ -189,8 +191,8 @@ def test_lr_blur_softens_the_lr_edges_per_crop():
     gt[..., 16:] = 1.0  # a vertical step edge in every crop
     lr = torch.from_numpy(protocol.make_lr_bicubic(gt[0, 0].numpy(), 4))[None, None].repeat(
         16, 1, 1, 1)
-    assert campaign.blur_lr(gt, lr, 4, 0.0) is lr
-    soft = campaign.blur_lr(gt, lr, 4, 6.0)
+    assert campaign.degrade_lr(gt, lr, 4, 0.0) is lr
+    soft = campaign.degrade_lr(gt, lr, 4, 6.0)
     assert soft.shape == lr.shape and soft.dtype == torch.float32
     steepest = soft.diff(dim=-1).abs().amax(dim=(1, 2, 3))
     sharp = float(lr.diff(dim=-1).abs().max())
@@ -199,6 +201,34 @@ def test_lr_blur_softens_the_lr_edges_per_crop():
     assert float(steepest.min()) < 0.6 * sharp and float(steepest.max()) > 0.9 * sharp
     # the mean depth is kept (a blur and a bicubic resize both preserve flat levels)
     assert torch.allclose(soft.mean(dim=(1, 2, 3)), lr.mean(dim=(1, 2, 3)), atol=1e-3)
+
+
+def test_shift_hr_moves_each_crop_by_a_whole_number_of_pixels_within_the_bound():
+    torch.manual_seed(0)
+    gt = torch.zeros(64, 1, 32, 32)
+    gt[..., 16:] = 1.0  # a vertical step edge at column 16 in every crop
+    assert campaign.shift_hr(gt, 0) is gt
+    moved = campaign.shift_hr(gt, 3)
+    assert moved.shape == gt.shape
+    # the step stays a clean 0 -> 1 step (replicate borders add no new values) ...
+    assert set(moved.unique().tolist()) == {0.0, 1.0}
+    # ... at a column within 3 px of 16, drawn per crop: every offset in [-3, 3] occurs
+    first_one = moved[:, 0, 0].argmax(dim=-1)
+    offsets = set((first_one - 16).tolist())
+    assert offsets <= set(range(-3, 4)) and len(offsets) == 7
+
+
+def test_degrade_lr_with_a_shift_misplaces_the_lr_edge():
+    torch.manual_seed(0)
+    gt = torch.zeros(32, 1, 32, 32)
+    gt[..., 16:] = 1.0
+    lr = torch.from_numpy(protocol.make_lr_bicubic(gt[0, 0].numpy(), 4))[None, None].repeat(
+        32, 1, 1, 1)
+    shifted = campaign.degrade_lr(gt, lr, 4, max_shift=4)
+    assert shifted.shape == lr.shape and shifted.dtype == torch.float32
+    # a 4-px HR shift is a whole LR pixel: some crops' LR edges moved, some did not
+    moved = (shifted - lr).abs().amax(dim=(1, 2, 3))
+    assert float(moved.max()) > 0.5 and float(moved.min()) < 1e-6
 
 
 def test_a_run_does_not_score_the_same_weights_twice(tmp_path, monkeypatch):

@@ -32,7 +32,9 @@ walls), ``--loss charbonnier``,
 ``--lr-noise SIGMA`` (Gaussian noise on the normalised LR crops, as a real
 sensor's LR has: flat regions can only be denoised edge-aware with the guide),
 ``--lr-blur SIGMA`` (LR made from a Gaussian-blurred HR crop: edges the LR no
-longer places must come from the guide) and ``--grad-weight W`` (plus W times
+longer places must come from the guide), ``--lr-shift PIXELS`` (LR made from a
+shifted HR crop, as a misregistered sensor's: only the guide knows where the
+edges are) and ``--grad-weight W`` (plus W times
 an L1 on the depth's finite differences, which weighs edges).
 
 Usage (``XMODAL_DATA``: the folder that holds ``gdsr/rgbdd`` and ``gdsr/middlebury``;
@@ -59,6 +61,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 import torchvision.transforms.functional as TF
 from torch.optim.swa_utils import AveragedModel
 
@@ -140,13 +143,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="make each LR crop from its HR crop blurred with a Gaussian, its "
                         "standard deviation (HR pixels) drawn uniformly in [0, SIGMA] per "
                         "crop, then the protocol's bicubic down-sampling (0: bicubic only)")
+    p.add_argument("--lr-shift", type=int, default=0, metavar="PIXELS",
+                   help="make each LR crop from its HR crop shifted by a whole number of HR "
+                        "pixels, drawn uniformly in [-PIXELS, PIXELS] per crop and axis, "
+                        "so the LR edges are misregistered with the guide (0: aligned)")
     p.add_argument("--cosine-iters", type=int, default=0, metavar="T",
                    help="cosine decay of the learning rate to 2%% of --lr at iteration T "
                         "(0: constant after the warm-up)")
     args = p.parse_args(argv)
     if args.hard_crops < 1:
         p.error(f"--hard-crops must be >= 1, got {args.hard_crops}")
-    for name in ("lr_noise", "lr_blur", "grad_weight"):
+    for name in ("lr_noise", "lr_blur", "lr_shift", "grad_weight"):
         if getattr(args, name) < 0:
             p.error(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
     return args
@@ -227,29 +234,58 @@ def add_lr_noise(lr: torch.Tensor, max_sigma: float) -> torch.Tensor:
     return lr + sigma * torch.randn_like(lr)
 
 
-def blur_lr(gt: torch.Tensor, lr: torch.Tensor, scale: int, max_sigma: float) -> torch.Tensor:
-    """LR crops re-made from Gaussian-blurred HR crops (a blurrier sensor than bicubic alone).
+def shift_hr(gt: torch.Tensor, max_shift: int) -> torch.Tensor:
+    """HR crops moved by a random whole number of pixels each (a misregistered sensor).
 
-    Each crop's standard deviation is drawn uniformly in [0, max_sigma] HR pixels
-    (kernel side ``2 * ceil(3 sigma) + 1``, reflected borders,
-    :func:`torchvision.transforms.functional.gaussian_blur`); the blurred crop is
-    then down-sampled with the protocol's Pillow bicubic
-    (:func:`xmodal.datasets.protocol.make_lr_bicubic`), so edges in the LR are
-    softer than bicubic down-sampling makes them and only the guide can place them.
+    Each crop's vertical and horizontal shifts are drawn uniformly from
+    ``{-max_shift, ..., max_shift}`` HR pixels; the pixels moved in at the border
+    repeat the border row or column (replicate padding).
+
+    Args:
+        gt: (B, 1, H, W) float HR crops.
+        max_shift: largest shift in HR pixels, >= 0; 0 returns ``gt``.
+
+    Returns:
+        A new (B, 1, H, W) tensor (or ``gt`` itself).
+    """
+    if max_shift == 0:
+        return gt
+    m = max_shift
+    padded = F.pad(gt, (m, m, m, m), mode="replicate")
+    h, w = gt.shape[-2:]
+    dy, dx = torch.randint(-m, m + 1, (2, gt.shape[0])).tolist()
+    return torch.stack([padded[i, :, m + y:m + y + h, m + x:m + x + w]
+                        for i, (y, x) in enumerate(zip(dy, dx))])
+
+
+def degrade_lr(gt: torch.Tensor, lr: torch.Tensor, scale: int, max_sigma: float = 0.0,
+               max_shift: int = 0) -> torch.Tensor:
+    """LR crops re-made from blurred and/or shifted HR crops (a worse sensor than bicubic alone).
+
+    Each crop's blur standard deviation is drawn uniformly in [0, max_sigma] HR
+    pixels (kernel side ``2 * ceil(3 sigma) + 1``, reflected borders,
+    :func:`torchvision.transforms.functional.gaussian_blur`) and its shift by
+    :func:`shift_hr`; the result is then down-sampled with the protocol's Pillow
+    bicubic (:func:`xmodal.datasets.protocol.make_lr_bicubic`). Blurred LR edges
+    are softer than bicubic down-sampling makes them, shifted ones sit up to
+    ``max_shift`` HR pixels away from the HR and guide edges: either way only
+    the guide can place them.
 
     Args:
         gt: (B, 1, H, W) float HR crops, min-max normalised; H, W multiples of ``scale``.
-        lr: (B, 1, H / scale, W / scale) their bicubic LR, returned when ``max_sigma`` is 0.
+        lr: (B, 1, H / scale, W / scale) their bicubic LR, returned when both
+            ``max_sigma`` and ``max_shift`` are 0.
         scale: the down-sampling factor.
-        max_sigma: largest standard deviation, in HR pixels.
+        max_sigma: largest blur standard deviation, in HR pixels.
+        max_shift: largest shift, in HR pixels.
 
     Returns:
         A new (B, 1, H / scale, W / scale) float32 tensor (or ``lr`` itself).
     """
-    if max_sigma == 0:
+    if max_sigma == 0 and max_shift == 0:
         return lr
     out = []
-    for hr, sigma in zip(gt, torch.rand(gt.shape[0]) * max_sigma):
+    for hr, sigma in zip(shift_hr(gt, max_shift), torch.rand(gt.shape[0]) * max_sigma):
         if sigma > 0:
             side = 2 * math.ceil(3 * float(sigma)) + 1
             hr = TF.gaussian_blur(hr, [side, side], [float(sigma)] * 2)
@@ -374,7 +410,8 @@ class Campaign:
         scales = self.args.scales
         scale = scales[self.iter % len(scales)]
         lr, guide, gt = sampler.batch(self.args.batch, scale)
-        lr = add_lr_noise(blur_lr(gt, lr, scale, self.args.lr_blur), self.args.lr_noise)
+        lr = degrade_lr(gt, lr, scale, self.args.lr_blur, self.args.lr_shift)
+        lr = add_lr_noise(lr, self.args.lr_noise)
         for group in self.opt.param_groups:
             group["lr"] = learning_rate(self.args, self.iter)
         self.net.train()
@@ -423,6 +460,7 @@ class Campaign:
                     norm=self.args.norm, hard_crops=self.args.hard_crops,
                     bf16=self.args.bf16, cosine_iters=self.args.cosine_iters,
                     lr_noise=self.args.lr_noise, lr_blur=self.args.lr_blur,
+                    lr_shift=self.args.lr_shift,
                     grad_weight=self.args.grad_weight,
                     wall_hours=round(self.wall / 3600, 3),
                     cpu_hours=round(self.cpu / 3600, 3),
