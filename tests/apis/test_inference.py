@@ -89,6 +89,61 @@ def test_sizes_not_a_multiple_need_resize_guide(pair):
         upsample(rgb_odd, depth, model="bicubic", resize_guide=True, consistent=True)
 
 
+def _boxes(h: int, w: int) -> np.ndarray:
+    """(h, w) float32 depth in mm: a 1000 mm wall with three nearer boxes."""
+    depth = np.full((h, w), 1000.0, np.float32)
+    for y, x, d in ((10, 12, 600.0), (40, 60, 750.0), (70, 20, 500.0)):
+        depth[y:y + 20, x:x + 28] = d
+    return depth
+
+
+def _area4(depth: np.ndarray) -> np.ndarray:
+    """x4 LR by 4x4 block means (the block's centre is the LR pixel's centre)."""
+    h, w = depth.shape
+    return depth.reshape(h // 4, 4, w // 4, 4).mean(axis=(1, 3))
+
+
+def test_register_moves_a_misregistered_lr_onto_the_guide(caplog):
+    hr = _boxes(96, 120)
+    rgb = np.repeat(((hr - 400) / 3)[..., None], 3, axis=-1).astype(np.uint8)  # same edges
+    lr = _area4(np.roll(hr, (4, -8), (0, 1)))  # the sensor sits 4 / 8 HR px off the guide
+    plain = upsample(rgb, lr, model="bicubic")
+    out, info = upsample(rgb, lr, model="bicubic", register=10, return_info=True)
+    assert info["registration_shift"] == (-4, 8) and out.shape == hr.shape
+    inner = (slice(12, -12), slice(12, -12))
+    err, err_plain = np.abs(out - hr)[inner].mean(), np.abs(plain - hr)[inner].mean()
+    assert err < 0.3 * err_plain
+    # a shift at the search limit is reported as doubtful
+    with caplog.at_level("WARNING", logger="xmodal.apis"):
+        assert upsample(rgb, lr, model="bicubic", register=8, return_info=True)[1][
+            "registration_shift"] == (-4, 8)
+    assert "search limit" in caplog.text
+    # without register nothing moves, and the info says so
+    assert upsample(rgb, lr, model="bicubic", return_info=True)[1]["registration_shift"] is None
+
+
+def test_register_keeps_an_aligned_lr_in_place_and_moves_holes_along(pair):
+    hr = _boxes(96, 120)
+    rgb = np.repeat(((hr - 400) / 3)[..., None], 3, axis=-1).astype(np.uint8)
+    lr = _area4(hr)
+    out, info = upsample(rgb, lr, model="bicubic", register=6, return_info=True)
+    assert info["registration_shift"] == (0, 0)
+    np.testing.assert_allclose(out, upsample(rgb, lr, model="bicubic"), rtol=1e-6)
+    moved = _area4(np.roll(hr, (0, 8), (0, 1)))  # 2 LR px off: holes move along
+    moved[5:9, 3:7] = 0.0
+    out, info = upsample(rgb, moved, model="bicubic", register=10, return_info=True)
+    assert info["registration_shift"] == (0, -8) and info["n_invalid_lr"] == 16
+    hole = np.isnan(out)
+    assert hole.any() and hole[:, :8 * 4].any() and not hole[:, 7 * 4:].any()
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True])
+def test_register_must_be_a_non_negative_integer(pair, bad):
+    rgb, depth = pair
+    with pytest.raises(ValueError, match="max_shift must be an integer >= 0"):
+        upsample(rgb, depth, model="bicubic", register=bad)
+
+
 @pytest.mark.parametrize(("lr_shape", "hr_shape"), [((17, 21), (66, 82)), ((16, 20), (66, 82))])
 def test_any_hr_size_is_padded_and_cropped(lr_shape, hr_shape, d2a2_tiny):
     rng = np.random.default_rng(1)

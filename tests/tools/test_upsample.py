@@ -152,7 +152,7 @@ def _no_compute(monkeypatch):
 
 
 @pytest.mark.parametrize("case", ["colormap", "out_is_file", "tile", "overlap", "weights",
-                                  "no_overwrite", "device"])
+                                  "no_overwrite", "device", "register"])
 def test_arguments_checked_before_any_compute(tmp_path, capsys, monkeypatch, case):
     rgb, depth, _ = _write_pair(tmp_path / "in")
     out = tmp_path / "o"
@@ -164,6 +164,7 @@ def test_arguments_checked_before_any_compute(tmp_path, capsys, monkeypatch, cas
         "weights": (["--weights", str(tmp_path / "none.pth")], "weights: file not found"),
         "no_overwrite": (["--no-overwrite"], "--no-overwrite: 1 output(s) exist"),
         "device": (["--device", "cuda"], "CUDA is not available"),
+        "register": (["--register", "-2"], "--register must be >= 0 pixels, got -2"),
     }[case]
     if case == "device" and torch.cuda.is_available():
         pytest.skip("CUDA is available here: --device cuda is valid")

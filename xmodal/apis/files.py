@@ -223,7 +223,7 @@ def upsample_file(
         colormap: matplotlib colormap of the coloured PNGs, None for none.
         overwrite: replace existing outputs (False: refuse before any compute).
         **kwargs: passed to :func:`xmodal.apis.upsample` (scale, model, weights, device,
-            tile, overlap, consistent, fp16, resize_guide, progress).
+            tile, overlap, consistent, fp16, resize_guide, progress, register).
 
     Returns:
         dict with ``'outputs'`` (paths written), ``'info'`` (from :func:`upsample`),

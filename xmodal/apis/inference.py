@@ -45,6 +45,7 @@ def upsample(
     resize_guide: bool = False,
     progress: bool = False,
     return_info: bool = False,
+    register: int | None = None,
 ) -> np.ndarray | Tensor | tuple[np.ndarray | Tensor, dict]:
     """Super-resolve an LR depth map guided by an HR RGB image (no HR ground truth needed).
 
@@ -78,6 +79,12 @@ def upsample(
             refused).
         progress: show a tqdm bar over tiles.
         return_info: also return a dict of what was done (scale, model, counts, ...).
+        register: None (default): the LR depth is taken as registered with the guide.
+            An integer N >= 0: first move the LR by the global whole-guide-pixel
+            translation, up to N pixels per axis, that best aligns its edges with the
+            guide's (:class:`xmodal.align.GuideRegistration`; for real sensors whose
+            depth sits a few pixels off the RGB). The shift is in the info
+            (``'registration_shift'``, (dy, dx) in guide pixels).
 
     Returns:
         HR depth in the unit of ``depth_lr``, float32: an (H, W) numpy array for a
@@ -90,7 +97,8 @@ def upsample(
         ValueError: a guide that is not 3-channel RGB or holds NaN, a depth with no valid
             pixel or with negative values, an unknown ``depth_unit``, sizes that are not
             an integer multiple (without ``resize_guide``), a guide smaller than the
-            depth (with it), bad tile/overlap, ``fp16`` without CUDA, ``consistent`` with
+            depth (with it), a ``register`` that is not an integer >= 0 or not below
+            half the guide's size, bad tile/overlap, ``fp16`` without CUDA, ``consistent`` with
             ``resize_guide``, an unknown model, a scale the model does not run at, an
             input too small for the model, a shipped weights file whose sha256 differs
             from the table's.
@@ -108,4 +116,4 @@ def upsample(
     inferencer = _inferencer(model, weights, device, fp16)
     return inferencer(rgb, depth_lr, scale=scale, depth_unit=depth_unit, tile=tile,
                       overlap=overlap, consistent=consistent, resize_guide=resize_guide,
-                      progress=progress, return_info=return_info)
+                      progress=progress, return_info=return_info, register=register)

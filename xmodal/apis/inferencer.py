@@ -10,7 +10,9 @@ inherit ``BaseInferencer``'s config and metafile loading.
    LR depth -> (1, 1, h, w); invalid LR pixels (0, NaN, inf;
    :mod:`xmodal.apis.holes`) left out of the min-max normalisation (there is no HR
    ground truth at inference, so the D2A2 preset's min-max uses the valid LR
-   pixels) and filled by pull-push interpolation; scale given or inferred; the
+   pixels) and filled by pull-push interpolation; with ``register`` the LR moved
+   by the global translation that best aligns its edges with the guide's
+   (:class:`xmodal.align.GuideRegistration`); scale given or inferred; the
    network's grid: LR padded by edge replication to cover the guide (up to
    ``scale - 1`` pixels), or with ``resize_guide`` the guide resized (bicubic,
    anti-aliased) to ``scale * (h, w)``;
@@ -46,6 +48,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from xmodal.align import GuideRegistration, translate
 from xmodal.models import convert_inplace
 from xmodal.ops import NNPACKConv2d, nnpack_available
 from xmodal.refine import lr_consistency_adjust
@@ -107,6 +110,7 @@ class GDSRBatch:
         like: the depth input when it was a tensor (the output takes its shape and
             device), else None (numpy output).
         tiles: tiles run by :meth:`GDSRInferencer.forward` (set there).
+        shift: the registration's (dy, dx) in guide pixels, None without ``register``.
     """
 
     lr: Tensor
@@ -121,6 +125,7 @@ class GDSRBatch:
     n_invalid: int
     like: Tensor | None
     tiles: int = 1
+    shift: tuple[int, int] | None = None
 
     @property
     def span(self) -> float:
@@ -149,6 +154,20 @@ def _network_grid(guide: Tensor, lr: Tensor, invalid: Tensor, s: int, resize: bo
         lr = F.pad(lr, pad, mode="replicate")
         invalid = F.pad(invalid.float(), pad, mode="replicate") > 0.5
     return guide, lr, invalid
+
+
+def _register(lr: Tensor, invalid: Tensor, guide: Tensor, max_shift: int):
+    """LR (filled) and its invalid mask moved onto the guide (module docstring, step 1)."""
+    reg = GuideRegistration(max_shift)
+    moved, shift = reg(lr, guide)
+    ratio = torch.tensor([lr.shape[-2] / guide.shape[-2], lr.shape[-1] / guide.shape[-1]])
+    invalid = translate(invalid.float(), shift.float() * ratio) > 0.5
+    dy, dx = int(shift[0, 0]), int(shift[0, 1])
+    if max_shift > 0 and max(abs(dy), abs(dx)) == max_shift:
+        logger.warning("registration shift (%d, %d) lies at the search limit (%d guide pixels): "
+                       "the true shift may be larger, or the edges did not match", dy, dx,
+                       max_shift)
+    return moved, invalid, (dy, dx)
 
 
 def check_output(pred: Tensor, hole: Tensor, batch: GDSRBatch, name: str) -> None:
@@ -255,7 +274,7 @@ class GDSRInferencer:
         return get_model_entry(self.model).scales
 
     def preprocess(self, rgb: Any, depth_lr: Any, scale: int | None = None,
-                   resize_guide: bool = False) -> GDSRBatch:
+                   resize_guide: bool = False, register: int | None = None) -> GDSRBatch:
         """Check, normalise, fill and grid the inputs (step 1 of the module docstring).
 
         Raises:
@@ -273,6 +292,9 @@ class GDSRInferencer:
         dmin, dmax = float(valid.min()), float(valid.max())
         span = dmax - dmin if dmax > dmin else 1.0
         lr_norm = fill_invalid((lr - dmin) / span, invalid)
+        shift = None
+        if register is not None:
+            lr_norm, invalid, shift = _register(lr_norm, invalid, guide, register)
         guide_g, lr_g, invalid_g = _network_grid(guide, lr_norm, invalid, s, resize_guide)
         hr_size = (guide.shape[-2], guide.shape[-1])
         return GDSRBatch(
@@ -280,7 +302,7 @@ class GDSRInferencer:
             hr_size=hr_size, lr_size=(lr.shape[-2], lr.shape[-1]),
             resized=bool(resize_guide and (s * lr.shape[-2], s * lr.shape[-1]) != hr_size),
             n_invalid=int(invalid.sum()),
-            like=depth_lr if isinstance(depth_lr, Tensor) else None)
+            like=depth_lr if isinstance(depth_lr, Tensor) else None, shift=shift)
 
     def forward(self, batch: GDSRBatch, tile: int | None = None, overlap: int = 32,
                 progress: bool = False) -> Tensor:
@@ -393,6 +415,7 @@ class GDSRInferencer:
             "n_invalid_hr": int(torch.isnan(pred).sum()), "depth_min": batch.dmin,
             "depth_max": batch.dmax, "padded": batch.padded, "resized_guide": batch.resized,
             "tiles": batch.tiles, "device": str(self.device), "consistent": consistent,
+            "registration_shift": batch.shift,
         }
         logger.info("%s x%d %dx%d -> %dx%d: %d invalid LR pixels filled, %d HR pixels left "
                     "invalid%s", info["model"], batch.scale, wl, hl, wh, hh, batch.n_invalid,
@@ -402,14 +425,14 @@ class GDSRInferencer:
     def __call__(self, rgb: Any, depth_lr: Any, scale: int | None = None,
                  depth_unit: str | None = None, tile: int | None = None, overlap: int = 32,
                  consistent: bool = False, resize_guide: bool = False, progress: bool = False,
-                 return_info: bool = False) -> Any:
+                 return_info: bool = False, register: int | None = None) -> Any:
         """preprocess -> forward -> postprocess; arguments as :func:`xmodal.apis.upsample`."""
         check_depth_unit(depth_unit)
         check_tiling(tile, overlap)
         if consistent and resize_guide:
             raise ValueError("consistent=True needs an integer scale between guide and depth; "
                              "it cannot be combined with resize_guide")
-        batch = self.preprocess(rgb, depth_lr, scale, resize_guide)
+        batch = self.preprocess(rgb, depth_lr, scale, resize_guide, register)
         check_tiling(tile, overlap, batch.scale)
         self.network(batch.scale)  # weights errors before any compute
         pred = self.forward(batch, tile, overlap, progress)

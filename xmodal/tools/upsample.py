@@ -4,6 +4,7 @@ Also ``python -m xmodal.tools.upsample``. Examples::
 
     xmodal upsample --rgb scene_RGB.jpg --depth scene_LR.png --out out/
     xmodal upsample --rgb rgb/ --depth depth_lr/ --gt depth_hr/ --out out/ --resize-guide
+    xmodal upsample --rgb rgb/ --depth depth_lr/ --out out/ --resize-guide --register
     xmodal upsample --rgb a.png --depth a.npy --out out/ --tile 512 --overlap 32 --consistent
     xmodal upsample --model dada --rgb scene_RGB.jpg --depth scene_LR.png --out out/
     xmodal upsample --model dsrdiff --weights dsrdiff_x4.pth --rgb rgb/ --depth depth_lr/ \
@@ -86,6 +87,10 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("--resize-guide", action="store_true", help="enlarge the guide when its "
                    "size is not an integer multiple of the depth's (output at the guide's "
                    "size); a guide smaller than the depth is refused")
+    p.add_argument("--register", nargs="?", type=int, const=10, default=None, metavar="PIXELS",
+                   help="first move the LR depth by the global translation (up to PIXELS "
+                   "guide pixels per axis, default 10) that best aligns its edges with the "
+                   "guide's: for a real sensor whose depth sits off the RGB")
     p.add_argument("--consistent", action="store_true", help="LR-consistent output (DADA "
                    "adjustment: average-pooling the output gives back the LR depth)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -119,6 +124,8 @@ def _check_args(args: argparse.Namespace) -> list:
         check_colormap(args.colormap)
     check_out_dir(args.out)
     check_tiling(args.tile, args.overlap)
+    if args.register is not None and args.register < 0:
+        raise ValueError(f"--register must be >= 0 pixels, got {args.register}")
     if resolve_device(args.device).type != "cuda" and args.fp16:
         raise ValueError("--fp16 needs a CUDA device")
     if args.weights is not None and not Path(args.weights).is_file():
@@ -141,7 +148,8 @@ def _run_pairs(args: argparse.Namespace, pairs: list) -> tuple[int, list[dict]]:
 
     kwargs = dict(scale=args.scale, model=args.model, weights=args.weights, device=args.device,
                   tile=args.tile, overlap=args.overlap, consistent=args.consistent,
-                  fp16=args.fp16, resize_guide=args.resize_guide, progress=not args.quiet)
+                  fp16=args.fp16, resize_guide=args.resize_guide, progress=not args.quiet,
+                  register=args.register)
     failed, rows = 0, []
     for rgb, depth, gt in tqdm(pairs, desc="files", disable=args.quiet or len(pairs) == 1):
         try:
