@@ -58,6 +58,8 @@ def model_table_rst() -> str:
         default = default or "-"
         measured = ", ".join(f"x{s} {v:.3f}" for s, v in sorted(e.middlebury_rmse.items()))
         real = "-" if e.realworld_rmse_cm is None else f"x4 {e.realworld_rmse_cm:.3f}"
+        if e.realworld_registered_rmse_cm is not None:
+            real += f"; registered {e.realworld_registered_rmse_cm:.3f}"
         lines += [f"   * - ``{e.name}``", f"     - {e.scales_text()}", f"     - {default}",
                   f"     - {measured or '-'}", f"     - {real}",
                   f"     - {_cell(_weights_cell(e))}",

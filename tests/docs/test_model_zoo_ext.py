@@ -25,6 +25,8 @@ def test_every_entry_and_shipped_file_is_on_the_page():
             assert f"``{wf.file}``" in text
         if entry.realworld_rmse_cm is not None:
             assert f"x4 {entry.realworld_rmse_cm:.3f}" in text
+        if entry.realworld_registered_rmse_cm is not None:
+            assert f"registered {entry.realworld_registered_rmse_cm:.3f}" in text
     assert "N = 1000 iterations" in text  # learning-free DADA states its settings
 
 

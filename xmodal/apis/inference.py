@@ -58,10 +58,9 @@ def upsample(
             or, with ``resize_guide``, picks the smallest scale of ``model`` that covers
             the size ratio.
         model: a name of the model table (:data:`xmodal.zoo.MODEL_TABLE`): ``'d2a2'``
-            (shipped weights), ``'dsrdiff'`` (DSR-Diff GRN + DSRN, needs ``weights``;
-            deterministic: its GRN draws the starting noise from a fixed seed; with
-            ``tile`` every tile recovers its own guidance), ``'bicubic'``, ``'dada'``
-            (learning-free DADA); None: the table's default model at the scale; or a
+            (shipped weights), ``'dsrdiff'`` (needs ``weights``; deterministic, fixed
+            noise seed), ``'bicubic'``, ``'dada'`` (learning-free DADA); None: the
+            table's default model at the scale; or a
             generator module ``forward(lr (B,1,h,w), guide (B,3,H,W)) -> (B,1,H,W)`` on
             normalised depth (run as a copy: the module is not changed).
         weights: weights file of a named model (None: the shipped one, checked against
@@ -69,22 +68,17 @@ def upsample(
         depth_unit: unit of ``depth_lr`` (``'mm'``, ``'m'``, ``'disparity'``); the
             computation is unit-free (min-max normalised), it is returned in the info.
         device: ``'auto'``, ``'cpu'`` or ``'cuda'``.
-        tile: tile size in HR pixels (a positive multiple of the scale) for bounded
-            memory; None runs the whole image at once.
+        tile: tile size in HR pixels (a multiple of the scale); None: the whole image.
         overlap: tile overlap in HR pixels (a multiple of the scale, ``< tile``).
         consistent: apply the DADA LR-consistency adjustment after the network.
         fp16: float16 autocast (CUDA only).
-        resize_guide: allow a guide whose size is not a multiple of the depth's (the
-            guide is enlarged to the network's grid; a guide smaller than the depth is
-            refused).
+        resize_guide: allow a guide whose size is not a multiple of the depth's (it is
+            enlarged to the network's grid; one smaller than the depth is refused).
         progress: show a tqdm bar over tiles.
         return_info: also return a dict of what was done (scale, model, counts, ...).
-        register: None (default): the LR depth is taken as registered with the guide.
-            An integer N >= 0: first move the LR by the global whole-guide-pixel
-            translation, up to N pixels per axis, that best aligns its edges with the
-            guide's (:class:`xmodal.align.GuideRegistration`; for real sensors whose
-            depth sits a few pixels off the RGB). The shift is in the info
-            (``'registration_shift'``, (dy, dx) in guide pixels).
+        register: N >= 0: first move the LR by the translation (up to N guide pixels)
+            that best aligns its edges with the guide's (:class:`xmodal.align.GuideRegistration`,
+            info ``'registration_shift'``); None: taken as registered.
 
     Returns:
         HR depth in the unit of ``depth_lr``, float32: an (H, W) numpy array for a
@@ -97,13 +91,12 @@ def upsample(
         ValueError: a guide that is not 3-channel RGB or holds NaN, a depth with no valid
             pixel or with negative values, an unknown ``depth_unit``, sizes that are not
             an integer multiple (without ``resize_guide``), a guide smaller than the
-            depth (with it), a ``register`` that is not an integer >= 0 or not below
-            half the guide's size, bad tile/overlap, ``fp16`` without CUDA, ``consistent`` with
-            ``resize_guide``, an unknown model, a scale the model does not run at, an
+            depth (with it), a ``register`` not an integer in [0, guide size / 2), bad
+            tile/overlap, ``fp16`` without CUDA, ``consistent`` with ``resize_guide``,
+            an unknown model, a scale the model does not run at, an
             input too small for the model, a shipped weights file whose sha256 differs
             from the table's.
-        FileNotFoundError: no weights for ``model`` at ``scale`` (``'dsrdiff'``
-            without ``weights``).
+        FileNotFoundError: no weights for ``model`` at ``scale`` (dsrdiff without them).
         RuntimeError: the model produced NaN where the input was valid, or a constant
             output from a non-constant input.
 

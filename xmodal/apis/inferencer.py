@@ -418,8 +418,10 @@ class GDSRInferencer:
             "registration_shift": batch.shift,
         }
         logger.info("%s x%d %dx%d -> %dx%d: %d invalid LR pixels filled, %d HR pixels left "
-                    "invalid%s", info["model"], batch.scale, wl, hl, wh, hh, batch.n_invalid,
-                    info["n_invalid_hr"], ", guide resized" if batch.resized else "")
+                    "invalid%s%s", info["model"], batch.scale, wl, hl, wh, hh, batch.n_invalid,
+                    info["n_invalid_hr"], ", guide resized" if batch.resized else "",
+                    "" if batch.shift is None else
+                    f", LR registered by (dy, dx) = {batch.shift} guide pixels")
         return info
 
     def __call__(self, rgb: Any, depth_lr: Any, scale: int | None = None,
