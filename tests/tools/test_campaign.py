@@ -9,7 +9,7 @@ import torch
 
 from xmodal.datasets import RGBDDDataset, protocol
 from xmodal.models import D2A2
-from xmodal.tools import campaign
+from xmodal.tools import campaign, lr_degradations
 
 SAMPLE = Path(campaign.__file__).resolve().parent.parent / "data" / "gdsr" / "rgbdd"
 
@@ -168,8 +168,8 @@ def test_guide_check_writes_the_mismatched_column(tmp_path, monkeypatch):
 def test_lr_noise_per_crop_sigma_within_the_bound():
     torch.manual_seed(0)
     lr = torch.rand(64, 1, 32, 32)
-    assert campaign.add_lr_noise(lr, 0.0) is lr
-    noisy = campaign.add_lr_noise(lr, 0.05)
+    assert lr_degradations.add_lr_noise(lr, 0.0) is lr
+    noisy = lr_degradations.add_lr_noise(lr, 0.05)
     std = (noisy - lr).std(dim=(1, 2, 3))
     assert noisy.shape == lr.shape and not torch.equal(noisy, lr)
     assert float(std.max()) < 0.05 * 1.1  # sample std of 1024 draws: within 10 % of sigma
@@ -191,8 +191,8 @@ def test_lr_blur_softens_the_lr_edges_per_crop():
     gt[..., 16:] = 1.0  # a vertical step edge in every crop
     lr = torch.from_numpy(protocol.make_lr_bicubic(gt[0, 0].numpy(), 4))[None, None].repeat(
         16, 1, 1, 1)
-    assert campaign.degrade_lr(gt, lr, 4, 0.0) is lr
-    soft = campaign.degrade_lr(gt, lr, 4, 6.0)
+    assert lr_degradations.degrade_lr(gt, lr, 4, 0.0) is lr
+    soft = lr_degradations.degrade_lr(gt, lr, 4, 6.0)
     assert soft.shape == lr.shape and soft.dtype == torch.float32
     steepest = soft.diff(dim=-1).abs().amax(dim=(1, 2, 3))
     sharp = float(lr.diff(dim=-1).abs().max())
@@ -207,8 +207,8 @@ def test_shift_hr_moves_each_crop_by_a_whole_number_of_pixels_within_the_bound()
     torch.manual_seed(0)
     gt = torch.zeros(64, 1, 32, 32)
     gt[..., 16:] = 1.0  # a vertical step edge at column 16 in every crop
-    assert campaign.shift_hr(gt, 0) is gt
-    moved = campaign.shift_hr(gt, 3)
+    assert lr_degradations.shift_hr(gt, 0) is gt
+    moved = lr_degradations.shift_hr(gt, 3)
     assert moved.shape == gt.shape
     # the step stays a clean 0 -> 1 step (replicate borders add no new values) ...
     assert set(moved.unique().tolist()) == {0.0, 1.0}
@@ -224,7 +224,7 @@ def test_degrade_lr_with_a_shift_misplaces_the_lr_edge():
     gt[..., 16:] = 1.0
     lr = torch.from_numpy(protocol.make_lr_bicubic(gt[0, 0].numpy(), 4))[None, None].repeat(
         32, 1, 1, 1)
-    shifted = campaign.degrade_lr(gt, lr, 4, max_shift=4)
+    shifted = lr_degradations.degrade_lr(gt, lr, 4, max_shift=4)
     assert shifted.shape == lr.shape and shifted.dtype == torch.float32
     # a 4-px HR shift is a whole LR pixel: some crops' LR edges moved, some did not
     moved = (shifted - lr).abs().amax(dim=(1, 2, 3))

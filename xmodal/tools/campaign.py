@@ -61,13 +61,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-import torchvision.transforms.functional as TF
 from torch.optim.swa_utils import AveragedModel
 
 from xmodal.apis import retain_freed_memory
 from xmodal.datasets import MiddleburyDataset, RGBDDDataset
-from xmodal.datasets.protocol import make_lr_bicubic, resize_bicubic_pil
+from xmodal.datasets.protocol import resize_bicubic_pil
 from xmodal.datasets.transforms import (
     MakeLRDepth,
     PackGDSRInputs,
@@ -77,6 +75,8 @@ from xmodal.datasets.transforms import (
 from xmodal.evaluation import evaluate_generator
 from xmodal.models import D2A2, gradient_l1_loss
 from xmodal.weights import load_weights_file, save_weights
+
+from .lr_degradations import add_lr_noise, degrade_lr
 
 SCALES = (4, 8, 16)
 NORMS = ("crop", "frame")
@@ -216,81 +216,6 @@ def bicubic_miss(item: dict) -> float:
     gt = item["data_samples"].gt_depth[0].numpy()
     up = resize_bicubic_pil(lr, gt.shape)
     return float(np.abs(up - gt).mean())
-
-
-def add_lr_noise(lr: torch.Tensor, max_sigma: float) -> torch.Tensor:
-    """LR crops plus Gaussian noise, each crop's standard deviation uniform in [0, max_sigma].
-
-    Args:
-        lr: (B, 1, h, w) float LR depth, min-max normalised.
-        max_sigma: largest standard deviation, in the normalised units; 0 returns ``lr``.
-
-    Returns:
-        A new (B, 1, h, w) tensor (no clipping: the noise may leave [0, 1]).
-    """
-    if max_sigma == 0:
-        return lr
-    sigma = torch.rand(lr.shape[0], 1, 1, 1) * max_sigma
-    return lr + sigma * torch.randn_like(lr)
-
-
-def shift_hr(gt: torch.Tensor, max_shift: int) -> torch.Tensor:
-    """HR crops moved by a random whole number of pixels each (a misregistered sensor).
-
-    Each crop's vertical and horizontal shifts are drawn uniformly from
-    ``{-max_shift, ..., max_shift}`` HR pixels; the pixels moved in at the border
-    repeat the border row or column (replicate padding).
-
-    Args:
-        gt: (B, 1, H, W) float HR crops.
-        max_shift: largest shift in HR pixels, >= 0; 0 returns ``gt``.
-
-    Returns:
-        A new (B, 1, H, W) tensor (or ``gt`` itself).
-    """
-    if max_shift == 0:
-        return gt
-    m = max_shift
-    padded = F.pad(gt, (m, m, m, m), mode="replicate")
-    h, w = gt.shape[-2:]
-    dy, dx = torch.randint(-m, m + 1, (2, gt.shape[0])).tolist()
-    return torch.stack([padded[i, :, m + y:m + y + h, m + x:m + x + w]
-                        for i, (y, x) in enumerate(zip(dy, dx))])
-
-
-def degrade_lr(gt: torch.Tensor, lr: torch.Tensor, scale: int, max_sigma: float = 0.0,
-               max_shift: int = 0) -> torch.Tensor:
-    """LR crops re-made from blurred and/or shifted HR crops (a worse sensor than bicubic alone).
-
-    Each crop's blur standard deviation is drawn uniformly in [0, max_sigma] HR
-    pixels (kernel side ``2 * ceil(3 sigma) + 1``, reflected borders,
-    :func:`torchvision.transforms.functional.gaussian_blur`) and its shift by
-    :func:`shift_hr`; the result is then down-sampled with the protocol's Pillow
-    bicubic (:func:`xmodal.datasets.protocol.make_lr_bicubic`). Blurred LR edges
-    are softer than bicubic down-sampling makes them, shifted ones sit up to
-    ``max_shift`` HR pixels away from the HR and guide edges: either way only
-    the guide can place them.
-
-    Args:
-        gt: (B, 1, H, W) float HR crops, min-max normalised; H, W multiples of ``scale``.
-        lr: (B, 1, H / scale, W / scale) their bicubic LR, returned when both
-            ``max_sigma`` and ``max_shift`` are 0.
-        scale: the down-sampling factor.
-        max_sigma: largest blur standard deviation, in HR pixels.
-        max_shift: largest shift, in HR pixels.
-
-    Returns:
-        A new (B, 1, H / scale, W / scale) float32 tensor (or ``lr`` itself).
-    """
-    if max_sigma == 0 and max_shift == 0:
-        return lr
-    out = []
-    for hr, sigma in zip(shift_hr(gt, max_shift), torch.rand(gt.shape[0]) * max_sigma):
-        if sigma > 0:
-            side = 2 * math.ceil(3 * float(sigma)) + 1
-            hr = TF.gaussian_blur(hr, [side, side], [float(sigma)] * 2)
-        out.append(torch.from_numpy(make_lr_bicubic(hr[0].numpy(), scale))[None])
-    return torch.stack(out)
 
 
 def run_at_scale(net: torch.nn.Module, scale: int, lr: torch.Tensor,
