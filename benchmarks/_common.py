@@ -16,10 +16,12 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
 
 __all__ = [
+    "add_data_argument",
     "command_line",
     "cpu_model",
     "format_table",
@@ -27,10 +29,23 @@ __all__ = [
     "parse_size",
     "peak_memory",
     "print_banner",
+    "require_data",
     "retain_freed_memory",
     "sync",
     "time_median",
 ]
+
+
+def add_data_argument(p: argparse.ArgumentParser, holds: str) -> None:
+    """``--data``: the data folder, default ``$XMODAL_DATA`` (check with :func:`require_data`)."""
+    p.add_argument("--data", type=Path, default=os.environ.get("XMODAL_DATA") or None,
+                   help=f"folder that holds {holds} (default: $XMODAL_DATA)")
+
+
+def require_data(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Exit with a usage error when neither ``--data`` nor ``XMODAL_DATA`` names a folder."""
+    if args.data is None:
+        p.error("--data is required (or set XMODAL_DATA)")
 
 
 def cpu_model() -> str:

@@ -26,11 +26,9 @@ Usage (``XMODAL_DATA`` or ``--data``: the folder that holds ``gdsr/``)::
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
 
 import numpy as np
-from _common import format_table, print_banner
+from _common import add_data_argument, format_table, print_banner, require_data
 from PIL import Image
 from scipy import ndimage
 
@@ -39,14 +37,12 @@ from xmodal.datasets import MiddleburyDataset, RGBDDDataset
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--data", type=Path, default=os.environ.get("XMODAL_DATA"),
-                   help="folder that holds gdsr/ (middlebury, rgbdd)")
+    add_data_argument(p, "gdsr/ (middlebury, rgbdd)")
     p.add_argument("--top", type=float, default=0.05,
                    help="share of each frame's pixels taken as edges (0 < top < 1)")
     p.add_argument("--radius", type=int, default=1, help="match distance in pixels (>= 0)")
     args = p.parse_args()
-    if args.data is None:
-        p.error("--data is required (or set XMODAL_DATA)")
+    require_data(p, args)
     if not 0 < args.top < 1:
         p.error(f"--top must lie in (0, 1), got {args.top}")
     if args.radius < 0:

@@ -24,11 +24,10 @@ Usage (``XMODAL_DATA`` or ``--data``: the folder that holds ``gdsr/``)::
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import numpy as np
-from _common import format_table, print_banner
+from _common import add_data_argument, format_table, print_banner, require_data
 
 from xmodal.apis.depth_io import UNIT_TO_REPORT, read_depth
 from xmodal.apis.files import bicubic_baseline, pair_inputs
@@ -37,13 +36,11 @@ from xmodal.utils import invalid_depth
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--data", type=Path, default=os.environ.get("XMODAL_DATA"),
-                   help="folder that holds gdsr/rgbdd_realscene")
+    add_data_argument(p, "gdsr/rgbdd_realscene")
     p.add_argument("--radius", type=int, default=10,
                    help="largest shift tried, HR pixels per axis (>= 1)")
     args = p.parse_args()
-    if args.data is None:
-        p.error("--data is required (or set XMODAL_DATA)")
+    require_data(p, args)
     if args.radius < 1:
         p.error(f"--radius must be >= 1, got {args.radius}")
     return args
