@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from xmodal.utils.checks import check_feature, check_lr_guide, check_pair, check_positive_int
+from xmodal.utils.checks import (
+    check_feature,
+    check_lr_guide,
+    check_non_negative_int,
+    check_pair,
+    check_positive_int,
+)
 
 
 def test_positive_int():
@@ -14,6 +20,13 @@ def test_positive_int():
     for bad in (0, -1, 2.0, True, "4", None):
         with pytest.raises(ValueError, match=rf"scale must be a positive integer, got {bad!r}"):
             check_positive_int(bad, "scale")
+
+
+def test_non_negative_int():
+    assert check_non_negative_int(0, "pad") == 0 and check_non_negative_int(np.int64(5), "n") == 5
+    for bad in (-1, 2.0, True, "4", None):
+        with pytest.raises(ValueError, match=rf"pad must be an integer >= 0, got {bad!r}"):
+            check_non_negative_int(bad, "pad")
 
 
 def test_feature_and_pair():

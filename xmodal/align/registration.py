@@ -23,17 +23,11 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..registry import MODELS
-from ..utils.checks import check_feature
+from ..utils.checks import check_feature, check_non_negative_int
 
 __all__ = ["gradient_magnitude", "estimate_translation", "translate", "GuideRegistration"]
 
 _SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
-
-
-def _check_max_shift(max_shift: object) -> int:
-    if isinstance(max_shift, bool) or not isinstance(max_shift, int) or max_shift < 0:
-        raise ValueError(f"max_shift must be an integer >= 0, got {max_shift!r}")
-    return max_shift
 
 
 def gradient_magnitude(x: Tensor) -> Tensor:
@@ -96,7 +90,7 @@ def estimate_translation(moving: Tensor, fixed: Tensor, max_shift: int = 10) -> 
         ValueError: not 4-D, different batch sizes or (H, W), ``max_shift`` not an
             integer >= 0, or H or W not larger than ``2 * max_shift``.
     """
-    r = _check_max_shift(max_shift)
+    r = check_non_negative_int(max_shift, "max_shift")
     check_feature(moving, "moving")
     check_feature(fixed, "fixed")
     if moving.shape[0] != fixed.shape[0] or moving.shape[-2:] != fixed.shape[-2:]:
@@ -178,7 +172,7 @@ class GuideRegistration(nn.Module):
 
     def __init__(self, max_shift: int = 10) -> None:
         super().__init__()
-        self.max_shift = _check_max_shift(max_shift)
+        self.max_shift = check_non_negative_int(max_shift, "max_shift")
 
     def forward(self, lr: Tensor, guide: Tensor) -> tuple[Tensor, Tensor]:
         check_feature(lr, "lr", 1)
@@ -189,8 +183,13 @@ class GuideRegistration(nn.Module):
         up = F.interpolate(lr.float(), size=guide.shape[-2:], mode="bicubic",
                            align_corners=False)
         shift = estimate_translation(up, guide, self.max_shift)
+        return translate(lr, self.lr_pixels(shift, lr, guide)), shift
+
+    @staticmethod
+    def lr_pixels(shift: Tensor, lr: Tensor, guide: Tensor) -> Tensor:
+        """A (B, 2) shift in guide pixels -> float (B, 2) in pixels of ``lr``'s grid."""
         ratio = torch.tensor([lr.shape[-2] / guide.shape[-2], lr.shape[-1] / guide.shape[-1]])
-        return translate(lr, shift.float() * ratio.to(shift.device)), shift
+        return shift.float() * ratio.to(shift.device)
 
     def extra_repr(self) -> str:
         return f"max_shift={self.max_shift}"

@@ -160,8 +160,7 @@ def _register(lr: Tensor, invalid: Tensor, guide: Tensor, max_shift: int):
     """LR (filled) and its invalid mask moved onto the guide (module docstring, step 1)."""
     reg = GuideRegistration(max_shift)
     moved, shift = reg(lr, guide)
-    ratio = torch.tensor([lr.shape[-2] / guide.shape[-2], lr.shape[-1] / guide.shape[-1]])
-    invalid = translate(invalid.float(), shift.float() * ratio) > 0.5
+    invalid = translate(invalid.float(), reg.lr_pixels(shift, lr, guide)) > 0.5
     dy, dx = int(shift[0, 0]), int(shift[0, 1])
     if max_shift > 0 and max(abs(dy), abs(dx)) == max_shift:
         logger.warning("registration shift (%d, %d) lies at the search limit (%d guide pixels): "

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 
 import torch
-import torch.nn.functional as F
 import torchvision.transforms.functional as TF
 
+from xmodal.align import translate
 from xmodal.datasets.protocol import make_lr_bicubic
 
 __all__ = ["add_lr_noise", "shift_hr", "degrade_lr"]
@@ -38,8 +38,8 @@ def shift_hr(gt: torch.Tensor, max_shift: int) -> torch.Tensor:
     """HR crops moved by a random whole number of pixels each (a misregistered sensor).
 
     Each crop's vertical and horizontal shifts are drawn uniformly from
-    ``{-max_shift, ..., max_shift}`` HR pixels; the pixels moved in at the border
-    repeat the border row or column (replicate padding).
+    ``{-max_shift, ..., max_shift}`` HR pixels and applied with
+    :func:`xmodal.align.translate` (the border row or column is repeated).
 
     Args:
         gt: (B, 1, H, W) float HR crops.
@@ -50,12 +50,7 @@ def shift_hr(gt: torch.Tensor, max_shift: int) -> torch.Tensor:
     """
     if max_shift == 0:
         return gt
-    m = max_shift
-    padded = F.pad(gt, (m, m, m, m), mode="replicate")
-    h, w = gt.shape[-2:]
-    dy, dx = torch.randint(-m, m + 1, (2, gt.shape[0])).tolist()
-    return torch.stack([padded[i, :, m + y:m + y + h, m + x:m + x + w]
-                        for i, (y, x) in enumerate(zip(dy, dx))])
+    return translate(gt, torch.randint(-max_shift, max_shift + 1, (gt.shape[0], 2)))
 
 
 def degrade_lr(gt: torch.Tensor, lr: torch.Tensor, scale: int, max_sigma: float = 0.0,

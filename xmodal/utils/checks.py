@@ -12,7 +12,8 @@ import numbers
 
 from torch import Tensor
 
-__all__ = ["check_positive_int", "check_feature", "check_pair", "check_lr_guide"]
+__all__ = ["check_positive_int", "check_non_negative_int", "check_feature", "check_pair",
+           "check_lr_guide"]
 
 
 def check_positive_int(value: object, name: str) -> int:
@@ -34,6 +35,24 @@ def check_positive_int(value: object, name: str) -> int:
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_non_negative_int(value: object, name: str) -> int:
+    """Return ``value`` as an int if it is an integer >= 0 (bool refused).
+
+    Args:
+        value: the value to check (Python or numpy integer).
+        name: the argument named in the message.
+
+    Returns:
+        int: ``value``.
+
+    Raises:
+        ValueError: ``value`` is not an integer >= 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
     return int(value)
 
 
