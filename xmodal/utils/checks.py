@@ -39,18 +39,7 @@ def check_positive_int(value: object, name: str) -> int:
 
 
 def check_non_negative_int(value: object, name: str) -> int:
-    """Return ``value`` as an int if it is an integer >= 0 (bool refused).
-
-    Args:
-        value: the value to check (Python or numpy integer).
-        name: the argument named in the message.
-
-    Returns:
-        int: ``value``.
-
-    Raises:
-        ValueError: ``value`` is not an integer >= 0.
-    """
+    """As :func:`check_positive_int`, for an integer >= 0 (ValueError otherwise)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
         raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
     return int(value)
