@@ -185,6 +185,13 @@ def test_non_negative_options_reject_negative_values(option, value, capsys):
     assert "must be >= 0" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ["-0.1", "1.5"])
+def test_lr_shift_prob_must_be_a_share(value, capsys):
+    with pytest.raises(SystemExit):
+        campaign.parse_args(["--lr-shift-prob", value])
+    assert "--lr-shift-prob must be in [0, 1]" in capsys.readouterr().err
+
+
 def test_lr_blur_softens_the_lr_edges_per_crop():
     torch.manual_seed(0)
     gt = torch.zeros(16, 1, 32, 32)
@@ -216,6 +223,23 @@ def test_shift_hr_moves_each_crop_by_a_whole_number_of_pixels_within_the_bound()
     first_one = moved[:, 0, 0].argmax(dim=-1)
     offsets = set((first_one - 16).tolist())
     assert offsets <= set(range(-3, 4)) and len(offsets) == 7
+
+
+def test_shift_hr_moves_only_the_requested_share_of_crops():
+    torch.manual_seed(0)
+    gt = torch.zeros(400, 1, 16, 16)
+    gt[..., 8:] = 1.0
+    gt[..., 8:, :] += 2.0  # a horizontal step as well, so both axes' shifts show
+    assert lr_degradations.shift_hr(gt, 3, prob=0.0) is gt
+    def moved_share(out):
+        return float(((out - gt).abs() > 1e-3).flatten(1).any(dim=1).float().mean())
+
+
+    # a drawn (0, 0) shift leaves a crop in place too: expect 0.25 * 48 / 49 moved
+    assert 0.17 < moved_share(lr_degradations.shift_hr(gt, 3, prob=0.25)) < 0.31
+    assert moved_share(lr_degradations.shift_hr(gt, 3, prob=1.0)) > 0.9
+    with pytest.raises(ValueError, match="prob"):
+        lr_degradations.shift_hr(gt, 3, prob=1.5)
 
 
 def test_degrade_lr_with_a_shift_misplaces_the_lr_edge():

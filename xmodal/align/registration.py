@@ -110,7 +110,8 @@ def estimate_translation(moving: Tensor, fixed: Tensor, max_shift: int = 10) -> 
 def translate(x: Tensor, shift: Tensor) -> Tensor:
     """Move each image by ``(dy, dx)`` pixels, sub-pixel allowed (bilinear, border values repeated).
 
-    ``out[y, x] = x[y - dy, x - dx]``; whole-pixel shifts copy pixels exactly.
+    ``out[y, x] = x[y - dy, x - dx]``; whole-pixel shifts copy pixels (up to float32
+    rounding of the sampling grid, about 1e-6).
 
     Args:
         x: (B, C, H, W) float tensor.

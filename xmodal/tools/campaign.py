@@ -34,7 +34,8 @@ sensor's LR has: flat regions can only be denoised edge-aware with the guide),
 ``--lr-blur SIGMA`` (LR made from a Gaussian-blurred HR crop: edges the LR no
 longer places must come from the guide), ``--lr-shift PIXELS`` (LR made from a
 shifted HR crop, as a misregistered sensor's: only the guide knows where the
-edges are) and ``--grad-weight W`` (plus W times
+edges are; ``--lr-shift-prob P`` shifts only that share of the crops) and
+``--grad-weight W`` (plus W times
 an L1 on the depth's finite differences, which weighs edges).
 
 Usage (``XMODAL_DATA``: the folder that holds ``gdsr/rgbdd`` and ``gdsr/middlebury``;
@@ -147,12 +148,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="make each LR crop from its HR crop shifted by a whole number of HR "
                         "pixels, drawn uniformly in [-PIXELS, PIXELS] per crop and axis, "
                         "so the LR edges are misregistered with the guide (0: aligned)")
+    p.add_argument("--lr-shift-prob", type=float, default=1.0, metavar="P",
+                   help="share of the crops that --lr-shift moves, in [0, 1] (the others "
+                        "keep their LR registered with the guide)")
     p.add_argument("--cosine-iters", type=int, default=0, metavar="T",
                    help="cosine decay of the learning rate to 2%% of --lr at iteration T "
                         "(0: constant after the warm-up)")
     args = p.parse_args(argv)
     if args.hard_crops < 1:
         p.error(f"--hard-crops must be >= 1, got {args.hard_crops}")
+    if not 0.0 <= args.lr_shift_prob <= 1.0:
+        p.error(f"--lr-shift-prob must be in [0, 1], got {args.lr_shift_prob}")
     for name in ("lr_noise", "lr_blur", "lr_shift", "grad_weight"):
         if getattr(args, name) < 0:
             p.error(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
@@ -335,7 +341,8 @@ class Campaign:
         scales = self.args.scales
         scale = scales[self.iter % len(scales)]
         lr, guide, gt = sampler.batch(self.args.batch, scale)
-        lr = degrade_lr(gt, lr, scale, self.args.lr_blur, self.args.lr_shift)
+        lr = degrade_lr(gt, lr, scale, self.args.lr_blur, self.args.lr_shift,
+                        self.args.lr_shift_prob)
         lr = add_lr_noise(lr, self.args.lr_noise)
         for group in self.opt.param_groups:
             group["lr"] = learning_rate(self.args, self.iter)
@@ -385,7 +392,7 @@ class Campaign:
                     norm=self.args.norm, hard_crops=self.args.hard_crops,
                     bf16=self.args.bf16, cosine_iters=self.args.cosine_iters,
                     lr_noise=self.args.lr_noise, lr_blur=self.args.lr_blur,
-                    lr_shift=self.args.lr_shift,
+                    lr_shift=self.args.lr_shift, lr_shift_prob=self.args.lr_shift_prob,
                     grad_weight=self.args.grad_weight,
                     wall_hours=round(self.wall / 3600, 3),
                     cpu_hours=round(self.cpu / 3600, 3),

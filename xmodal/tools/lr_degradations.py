@@ -34,27 +34,36 @@ def add_lr_noise(lr: torch.Tensor, max_sigma: float) -> torch.Tensor:
     return lr + sigma * torch.randn_like(lr)
 
 
-def shift_hr(gt: torch.Tensor, max_shift: int) -> torch.Tensor:
+def shift_hr(gt: torch.Tensor, max_shift: int, prob: float = 1.0) -> torch.Tensor:
     """HR crops moved by a random whole number of pixels each (a misregistered sensor).
 
-    Each crop's vertical and horizontal shifts are drawn uniformly from
+    Each crop is shifted with probability ``prob`` (else left in place); its
+    vertical and horizontal shifts are drawn uniformly from
     ``{-max_shift, ..., max_shift}`` HR pixels and applied with
     :func:`xmodal.align.translate` (the border row or column is repeated).
 
     Args:
         gt: (B, 1, H, W) float HR crops.
         max_shift: largest shift in HR pixels, >= 0; 0 returns ``gt``.
+        prob: share of the crops that are shifted, in [0, 1].
 
     Returns:
         A new (B, 1, H, W) tensor (or ``gt`` itself).
+
+    Raises:
+        ValueError: ``prob`` outside [0, 1].
     """
-    if max_shift == 0:
+    if not 0.0 <= prob <= 1.0:
+        raise ValueError(f"prob must be in [0, 1], got {prob}")
+    if max_shift == 0 or prob == 0:
         return gt
-    return translate(gt, torch.randint(-max_shift, max_shift + 1, (gt.shape[0], 2)))
+    shift = torch.randint(-max_shift, max_shift + 1, (gt.shape[0], 2))
+    shift = shift * (torch.rand(gt.shape[0], 1) < prob)
+    return translate(gt, shift)
 
 
 def degrade_lr(gt: torch.Tensor, lr: torch.Tensor, scale: int, max_sigma: float = 0.0,
-               max_shift: int = 0) -> torch.Tensor:
+               max_shift: int = 0, shift_prob: float = 1.0) -> torch.Tensor:
     """LR crops re-made from blurred and/or shifted HR crops (a worse sensor than bicubic alone).
 
     Each crop's blur standard deviation is drawn uniformly in [0, max_sigma] HR
@@ -73,6 +82,7 @@ def degrade_lr(gt: torch.Tensor, lr: torch.Tensor, scale: int, max_sigma: float 
         scale: the down-sampling factor.
         max_sigma: largest blur standard deviation, in HR pixels.
         max_shift: largest shift, in HR pixels.
+        shift_prob: share of the crops that are shifted (:func:`shift_hr`).
 
     Returns:
         A new (B, 1, H / scale, W / scale) float32 tensor (or ``lr`` itself).
@@ -80,7 +90,7 @@ def degrade_lr(gt: torch.Tensor, lr: torch.Tensor, scale: int, max_sigma: float 
     if max_sigma == 0 and max_shift == 0:
         return lr
     out = []
-    for hr, sigma in zip(shift_hr(gt, max_shift), torch.rand(gt.shape[0]) * max_sigma):
+    for hr, sigma in zip(shift_hr(gt, max_shift, shift_prob), torch.rand(gt.shape[0]) * max_sigma):
         if sigma > 0:
             side = 2 * math.ceil(3 * float(sigma)) + 1
             hr = TF.gaussian_blur(hr, [side, side], [float(sigma)] * 2)
