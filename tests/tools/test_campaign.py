@@ -266,3 +266,40 @@ def test_a_run_does_not_score_the_same_weights_twice(tmp_path, monkeypatch):
     # the start's evaluation is also the end's: one row, one call
     assert calls == ["true"]
     assert len((tmp_path / "curve.csv").read_text().splitlines()) == 2
+
+
+def _scored_run(tmp_path, monkeypatch, own, mismatched, *extra):
+    """One campaign run of no training steps whose evaluations score ``own`` / ``mismatched``."""
+    monkeypatch.setattr(campaign, "evaluate_generator", lambda net, ds, guide="true": (
+        {"rmse": own if guide == "true" else mismatched, "bicubic_rmse": 3.0}))
+    middlebury = SAMPLE.parent / "middlebury"
+    campaign.main(["--work-dir", str(tmp_path), "--train-root", str(SAMPLE), "--val-root",
+                   str(middlebury), "--scales", "4", "--crop", "32", "--max-minutes", "0",
+                   "--threads", "1", "--export-dir", str(tmp_path), "--guide-check", *extra])
+    return (tmp_path / "d2a2_rgbdd_x4.pth").is_file()
+
+
+@pytest.mark.parametrize("mismatched,exported", [(1.2, True), (1.05, False)])
+def test_min_guide_effect_exports_only_weights_that_use_their_guide(
+        tmp_path, monkeypatch, mismatched, exported):
+    # own 1.0 against 1.2: guide effect 16.7 %; against 1.05: 4.8 % (< 10 %)
+    assert _scored_run(tmp_path, monkeypatch, 1.0, mismatched,
+                       "--min-guide-effect", "0.1") is exported
+    assert _scored_run(tmp_path / "plain", monkeypatch, 1.0, mismatched)  # no rule: exported
+
+
+def test_a_resume_under_a_new_export_rule_forgets_the_old_best(tmp_path, monkeypatch):
+    assert _scored_run(tmp_path, monkeypatch, 1.0, 1.05)  # best 1.0, exported, no rule
+    (tmp_path / "d2a2_rgbdd_x4.pth").unlink()
+    # resumed with the rule: a worse RMSE (1.1) that uses its guide (21 %) is now the best
+    assert _scored_run(tmp_path, monkeypatch, 1.1, 1.4, "--resume", "--min-guide-effect", "0.1")
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--min-guide-effect", "0.1"], "needs --guide-check"),
+    (["--min-guide-effect", "1.0", "--guide-check"], "must be in [0, 1)"),
+])
+def test_min_guide_effect_arguments_are_checked(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        campaign.parse_args(argv)
+    assert message in capsys.readouterr().err

@@ -16,6 +16,10 @@ It is built to be stopped at any time and resumed:
   fresh optimizer when no checkpoint exists;
 - ``WORK_DIR/curve.csv`` gets one row per evaluation and scale (iteration, wall
   time, CPU hours, Middlebury RMSE of the EMA weights and of Pillow bicubic).
+- with ``--guide-check --min-guide-effect F`` an export also needs the EMA
+  weights to use their guide: RMSE with the own guide at least ``F`` below the
+  RMSE with mismatched guides (a resume under a changed ``F`` forgets the
+  checkpoint's best, which was chosen under another rule).
 
 Data: every frame of an RGB-D-D folder (:class:`xmodal.datasets.RGBDDDataset`),
 random square crops of ``--crop`` pixels, LR by the protocol's Pillow bicubic,
@@ -131,6 +135,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--guide-check", action="store_true",
                    help="also score every evaluation with mismatched guides (the next "
                         "frame's RGB): does the model use its guide?")
+    p.add_argument("--min-guide-effect", type=float, default=0.0, metavar="F",
+                   help="export only weights whose guide effect (1 - RMSE with the own "
+                        "guide / RMSE with a mismatched one) is at least F, e.g. 0.1 "
+                        "(needs --guide-check; 0: the lowest RMSE alone decides)")
     p.add_argument("--loss", choices=tuple(LOSSES), default="l1")
     p.add_argument("--grad-weight", type=float, default=0.0, metavar="W",
                    help="add W times the L1 of the depth's finite differences "
@@ -157,6 +165,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.hard_crops < 1:
         p.error(f"--hard-crops must be >= 1, got {args.hard_crops}")
+    if not 0.0 <= args.min_guide_effect < 1.0:
+        p.error(f"--min-guide-effect must be in [0, 1), got {args.min_guide_effect}")
+    if args.min_guide_effect and not args.guide_check:
+        p.error("--min-guide-effect needs --guide-check (the mismatched-guide RMSE)")
     if not 0.0 <= args.lr_shift_prob <= 1.0:
         p.error(f"--lr-shift-prob must be in [0, 1], got {args.lr_shift_prob}")
     for name in ("lr_noise", "lr_blur", "lr_shift", "grad_weight"):
@@ -319,6 +331,8 @@ class Campaign:
         self.opt.load_state_dict(state["opt"])
         self.iter, self.wall, self.cpu = state["iter"], state["wall"], state["cpu"]
         self.best = {int(k): v for k, v in state["best"].items()}
+        if state["args"].get("min_guide_effect", 0.0) != self.args.min_guide_effect:
+            self.best = {}  # its best was chosen under another export rule
         return f"resumed {self.ckpt} at iteration {self.iter}"
 
     def _start(self) -> str:
@@ -379,9 +393,17 @@ class Campaign:
                                      mismatched_rmse=mismatched))
                 log(f"eval iter {self.iter} x{scale}: rmse {m['rmse']:.4f} "
                     f"(bicubic {m['bicubic_rmse']:.4f}, mismatched guide {mismatched or '-'})")
-                if m["rmse"] < self.best.get(scale, float("inf")):
+                if self.exportable(scale, m, wrong.get(scale)):
                     self.best[scale] = m["rmse"]
                     self.export(scale, m)
+
+    def exportable(self, scale: int, own: dict, mismatched: dict | None) -> bool:
+        """A new lowest RMSE for ``scale``, with at least ``--min-guide-effect`` guide use."""
+        if own["rmse"] >= self.best.get(scale, float("inf")):
+            return False
+        if not self.args.min_guide_effect:
+            return True
+        return 1.0 - own["rmse"] / mismatched["rmse"] >= self.args.min_guide_effect
 
     def export(self, scale: int, metrics: dict) -> None:
         if self.args.export_dir is None:
