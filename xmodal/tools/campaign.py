@@ -163,6 +163,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="cosine decay of the learning rate to 2%% of --lr at iteration T "
                         "(0: constant after the warm-up)")
     args = p.parse_args(argv)
+    _check_args(p, args)
+    return args
+
+
+def _check_args(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Exit through ``p.error`` on an option value out of its range."""
     if args.hard_crops < 1:
         p.error(f"--hard-crops must be >= 1, got {args.hard_crops}")
     if not 0.0 <= args.min_guide_effect < 1.0:
@@ -174,7 +180,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in ("lr_noise", "lr_blur", "lr_shift", "grad_weight"):
         if getattr(args, name) < 0:
             p.error(f"--{name.replace('_', '-')} must be >= 0, got {getattr(args, name)}")
-    return args
 
 
 class CropSampler:
