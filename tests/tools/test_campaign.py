@@ -231,9 +231,9 @@ def test_shift_hr_moves_only_the_requested_share_of_crops():
     gt[..., 8:] = 1.0
     gt[..., 8:, :] += 2.0  # a horizontal step as well, so both axes' shifts show
     assert lr_degradations.shift_hr(gt, 3, prob=0.0) is gt
+
     def moved_share(out):
         return float(((out - gt).abs() > 1e-3).flatten(1).any(dim=1).float().mean())
-
 
     # a drawn (0, 0) shift leaves a crop in place too: expect 0.25 * 48 / 49 moved
     assert 0.17 < moved_share(lr_degradations.shift_hr(gt, 3, prob=0.25)) < 0.31
