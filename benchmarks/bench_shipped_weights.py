@@ -9,7 +9,7 @@ by learning-free DADA; a refining model takes D2A2's file):
   (the next frame's RGB resized to this frame's size,
   :func:`xmodal.evaluation.evaluate_generator`) and of Pillow bicubic; the guide
   effect is how far the RMSE with the true guide lies below the mismatched one,
-  ``1 - true / mismatched``;
+  ``xmodal.evaluation.guide_effect``, ``1 - true / mismatched``;
 - the RGB-D-D real-world branch (``rgbdd_realscene``: real 192x144 sensor LR,
   512x384 RGB and HR ground truth, cm, invalid ground-truth pixels masked):
   per-frame RMSE of ``xmodal upsample --resize-guide`` (the guide is resized to
@@ -39,7 +39,7 @@ import torch
 
 from xmodal.apis.files import pair_inputs, upsample_file
 from xmodal.datasets import MiddleburyDataset
-from xmodal.evaluation import evaluate_generator
+from xmodal.evaluation import evaluate_generator, guide_effect
 from xmodal.weights import build_generator
 
 
@@ -66,7 +66,7 @@ def middlebury_row(model: str, scale: int, weights: str | None, root: Path,
     true = evaluate_generator(net, ds, indices=frames)
     other = evaluate_generator(net, ds, guide="mismatched", indices=frames)
     gain = 100 * (1 - true["rmse"] / true["bicubic_rmse"])
-    effect = 100 * (1 - true["rmse"] / other["rmse"])  # how far the true guide is below
+    effect = 100 * guide_effect(true["rmse"], other["rmse"])
     return (f"| {model} | x{scale} | {len(frames)} | {true['rmse']:.3f} | "
             f"{true['bicubic_rmse']:.3f} | {gain:+.1f} % | {other['rmse']:.3f} | {effect:+.1f} % |")
 

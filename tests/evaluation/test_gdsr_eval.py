@@ -7,7 +7,7 @@ from torch import nn
 
 import xmodal
 from xmodal.datasets import MiddleburyDataset
-from xmodal.evaluation import evaluate_generator
+from xmodal.evaluation import evaluate_generator, guide_effect
 from xmodal.models import Bicubic
 
 SAMPLE = Path(xmodal.__file__).resolve().parent / "data" / "gdsr" / "middlebury"
@@ -30,6 +30,7 @@ def test_bicubic_model_scores_the_bicubic_baseline_whatever_the_guide(dataset):
     other = evaluate_generator(Bicubic(scale=8), dataset, guide="mismatched", indices=[0, 1])
     assert true["rmse"] == pytest.approx(true["bicubic_rmse"], rel=1e-12)
     assert other["rmse"] == true["rmse"]
+    assert guide_effect(true["rmse"], other["rmse"]) == 0.0
     assert [name for name, _, _ in true["per_image"]] == [dataset[i]["data_samples"].img_name
                                                            for i in (0, 1)]
 
@@ -51,3 +52,18 @@ def test_bad_arguments(dataset):
         evaluate_generator(Bicubic(scale=8), dataset, guide="shuffled")
     with pytest.raises(ValueError, match="at least 2 frames"):
         evaluate_generator(Bicubic(scale=8), [dataset[0]], guide="mismatched")
+
+
+def test_guide_effect_is_the_share_the_true_guide_saves():
+    assert guide_effect(0.9, 1.0) == pytest.approx(0.1)
+    assert guide_effect(1.2, 1.0) == pytest.approx(-0.2)  # the wrong guide scored better
+    assert guide_effect(0.0, 2.0) == 1.0
+
+
+@pytest.mark.parametrize(("true", "mismatched", "name"), [
+    (-0.1, 1.0, "rmse_true"), (float("nan"), 1.0, "rmse_true"),
+    (1.0, 0.0, "rmse_mismatched"), (1.0, float("inf"), "rmse_mismatched"),
+])
+def test_guide_effect_rejects_impossible_errors(true, mismatched, name):
+    with pytest.raises(ValueError, match=name):
+        guide_effect(true, mismatched)

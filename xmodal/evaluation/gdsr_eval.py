@@ -14,6 +14,7 @@ guide scores the same both ways; a guided model gets clearly worse.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,10 +25,37 @@ from torch import nn
 from ..ops import NNPACKConv2d
 from .gdsr_metric import GDSRMetric
 
-__all__ = ["evaluate_generator", "GUIDE_MODES"]
+__all__ = ["evaluate_generator", "guide_effect", "GUIDE_MODES"]
 
 #: What :func:`evaluate_generator` feeds as the guide.
 GUIDE_MODES = ("true", "mismatched")
+
+
+def guide_effect(rmse_true: float, rmse_mismatched: float) -> float:
+    """How far the RMSE with the true guide lies below the RMSE with a mismatched one.
+
+    ``1 - rmse_true / rmse_mismatched``: 0 for a model that ignores its guide,
+    e.g. 0.10 when the true RGB gives a 10 % lower error than another frame's
+    RGB (:func:`evaluate_generator` with ``guide='mismatched'``); negative when
+    the wrong guide scores better.
+
+    Args:
+        rmse_true: mean RMSE with each frame's own guide (any unit, > 0 or 0).
+        rmse_mismatched: mean RMSE of the same model and frames with mismatched
+            guides, same unit (> 0).
+
+    Returns:
+        The guide effect as a fraction (multiply by 100 for per cent).
+
+    Raises:
+        ValueError: if ``rmse_true`` is negative or ``rmse_mismatched`` is not
+            positive (or either is not finite).
+    """
+    if not math.isfinite(rmse_true) or rmse_true < 0:
+        raise ValueError(f"rmse_true must be a finite value >= 0, got {rmse_true!r}")
+    if not math.isfinite(rmse_mismatched) or rmse_mismatched <= 0:
+        raise ValueError(f"rmse_mismatched must be a finite value > 0, got {rmse_mismatched!r}")
+    return 1.0 - rmse_true / rmse_mismatched
 
 
 def _mismatched(dataset: Sequence[dict], i: int, size: tuple[int, int]) -> torch.Tensor:

@@ -77,7 +77,7 @@ from xmodal.datasets.transforms import (
     RandomCropPair,
     RandomFlipTranspose,
 )
-from xmodal.evaluation import evaluate_generator
+from xmodal.evaluation import evaluate_generator, guide_effect
 from xmodal.models import D2A2, gradient_l1_loss
 from xmodal.weights import load_weights_file, save_weights
 
@@ -408,7 +408,7 @@ class Campaign:
             return False
         if not self.args.min_guide_effect:
             return True
-        return 1.0 - own["rmse"] / mismatched["rmse"] >= self.args.min_guide_effect
+        return guide_effect(own["rmse"], mismatched["rmse"]) >= self.args.min_guide_effect
 
     def export(self, scale: int, metrics: dict) -> None:
         if self.args.export_dir is None:
