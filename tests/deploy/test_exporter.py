@@ -186,3 +186,11 @@ def test_bad_arguments_are_refused(tmp_path, kwargs, error, match):
 def test_bad_model_is_refused(tmp_path):
     with pytest.raises(TypeError, match="config dict"):
         export("LDA", tmp_path / "m.pt2")
+
+
+def test_diffusion_refinement_is_refused_before_tracing(tmp_path):
+    cfg = dict(type="GuidedAnisotropicDiffusion", num_iters=4)
+    with pytest.raises(ValueError, match="cannot be exported.*GuidedAnisotropicDiffusion"):
+        export(cfg, tmp_path / "gad.pt2", example_inputs=(torch.rand(1, 1, 8, 8),
+               torch.rand(1, 1, 2, 2), torch.rand(1, 3, 8, 8)), dynamic=False)
+    assert not (tmp_path / "gad.pt2").exists()

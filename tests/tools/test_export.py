@@ -37,6 +37,8 @@ def test_parser_defaults():
         (["--model", "d2a2", "--weights", "missing.pth"], "missing.pth"),
         (["--arch", '{"type": "DGA", "channels": 8}', "--dcn", "deformconv", "--opset", "18",
           "--format", "onnx"], "opset"),
+        (["--model", "dada", "--scale", "8"], "holds GuidedAnisotropicDiffusion"),
+        (["--model", "d2a2_diffusion", "--scale", "8"], "unroll every iteration"),
     ],
 )
 def test_bad_input_gives_one_error_line(tmp_path, capsys, argv, match):

@@ -57,7 +57,9 @@ def prepare_model(model: nn.Module | dict, dcn: str = "native", fp16: bool = Fal
 
     Raises:
         TypeError: ``model`` is neither a module nor a dict.
-        ValueError: unknown ``dcn``.
+        ValueError: unknown ``dcn``, or a model holding a module whose class says
+            why it cannot be exported (its ``export_unsupported`` text, e.g. the
+            diffusion of DADA / ``d2a2_diffusion``).
     """
     if dcn not in DCN_ROUTES:
         raise ValueError(f"dcn must be one of {tuple(DCN_ROUTES)}, got {dcn!r}")
@@ -70,11 +72,20 @@ def prepare_model(model: nn.Module | dict, dcn: str = "native", fp16: bool = Fal
     else:
         raise TypeError(f"model must be a torch.nn.Module or a config dict, "
                         f"got {type(model).__name__}")
+    _check_exportable(model)
     for m in model.modules():
         if isinstance(m, DeformableGeometricAlign):
             m.backend = DCN_ROUTES[dcn]
     model = model.eval().requires_grad_(False)
     return model.half() if fp16 else model.float()
+
+
+def _check_exportable(model: nn.Module) -> None:
+    for m in model.modules():
+        reason = getattr(type(m), "export_unsupported", None)
+        if reason:
+            raise ValueError(f"model cannot be exported: it holds {type(m).__name__}, "
+                             f"which {reason}")
 
 
 def _format(fmt: str | None, out: Path) -> str:

@@ -220,6 +220,13 @@ class GuidedAnisotropicDiffusion(nn.Module):
         torch.Size([1, 1, 16, 16])
     """
 
+    #: why :func:`xmodal.deploy.export` refuses a model holding this module
+    export_unsupported = (
+        "runs its N diffusion iterations (8000 at inference) as a Python loop with a "
+        "data-dependent check of K: a traced graph would unroll every iteration. "
+        "Export the network that gives its initial estimate instead (e.g. --model d2a2)"
+    )
+
     def __init__(
         self,
         k: float = 0.03,
