@@ -40,7 +40,7 @@ def guide_effect(rmse_true: float, rmse_mismatched: float) -> float:
     the wrong guide scores better.
 
     Args:
-        rmse_true: mean RMSE with each frame's own guide (any unit, > 0 or 0).
+        rmse_true: mean RMSE with each frame's own guide (any unit, >= 0).
         rmse_mismatched: mean RMSE of the same model and frames with mismatched
             guides, same unit (> 0).
 
