@@ -18,6 +18,13 @@ run of the campaign, Middlebury RMSE at one scale against CPU core-hours) into
 
     python docs/make_campaign_figure.py --scale 4 \
         --sweep "crop norm=docs/_static/campaign/sweep_A.csv" ...
+
+With ``--lineage CSV`` it plots one scale's shipped files, one point per stage,
+against the CPU core-hours of their whole lineage (the stages each file descends
+from; columns ``stage``, ``scale``, ``cpu_hours``, ``rmse``, ``mismatched_rmse``,
+``bicubic_rmse``), into ``docs/_static/figures/campaign_lineage_x16.png``::
+
+    python docs/make_campaign_figure.py --lineage docs/_static/campaign/lineage_x16.csv
 """
 
 from __future__ import annotations
@@ -117,6 +124,33 @@ def sweep_table(runs: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+def plot_lineage(rows: list[dict], out: Path) -> None:
+    """Shipped files of one scale against their lineage's core-hours, stages labelled."""
+    scale = int(rows[0]["scale"])
+    hours = [r["cpu_hours"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    ax.plot(hours, [r["rmse"] for r in rows], "o-", label="shipped D2A2 file (EMA)")
+    ax.plot(hours, [r["mismatched_rmse"] for r in rows], "x--", color="tab:blue", alpha=0.6,
+            label="same file, mismatched guide")
+    for r in rows:
+        ax.annotate(f"stage {int(r['stage'])}", (r["cpu_hours"], r["rmse"]),
+                    textcoords="offset points", xytext=(4, 6), fontsize=7)
+    _references(ax, rows[0]["bicubic_rmse"], scale, f"x{scale} lineage",
+                "CPU core-hours of the file's whole lineage")
+    ax.legend(fontsize=7)
+    _save(fig, out)
+
+
+def lineage_table(rows: list[dict]) -> str:
+    lines = ["| stage | lineage core-hours | RMSE | mismatched guide | guide effect |",
+             "|---|---|---|---|---|"]
+    for r in rows:
+        effect = 100 * (1 - r["rmse"] / r["mismatched_rmse"])
+        lines.append(f"| {int(r['stage'])} | {r['cpu_hours']:.2f} | {r['rmse']:.3f} | "
+                     f"{r['mismatched_rmse']:.3f} | {effect:.1f} % |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--csv", type=Path, nargs="+",
@@ -125,8 +159,15 @@ def main() -> None:
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--sweep", nargs="+", default=None, metavar="LABEL=CSV")
     p.add_argument("--scale", type=int, default=4, help="the sweep's scale")
+    p.add_argument("--lineage", type=Path, default=None, metavar="CSV")
     args = p.parse_args()
     figures = ROOT / "_static" / "figures"
+    if args.lineage:
+        rows = next(iter(read_curve(args.lineage).values()))
+        out = args.out or figures / f"campaign_lineage_x{int(rows[0]['scale'])}.png"
+        plot_lineage(rows, out)
+        print(lineage_table(rows))
+        return
     if args.sweep:
         runs = {}
         for item in args.sweep:
