@@ -101,6 +101,14 @@ def test_charbonnier_is_l1_away_from_zero_and_smooth_at_zero():
     assert float(campaign.LOSSES["l1"](pred, gt)) == pytest.approx(0.25)
 
 
+def test_rmse_loss_is_the_batch_mean_of_per_sample_rmse():
+    gt = torch.zeros(2, 1, 2, 2)
+    pred = torch.tensor([[[[3.0, 0.0], [0.0, 0.0]]], [[[1.0, 1.0], [1.0, 1.0]]]])
+    # sample 0: sqrt(9 / 4) = 1.5; sample 1: 1.0; the L1 of both together is 7 / 8
+    assert float(campaign.LOSSES["rmse"](pred, gt)) == pytest.approx(1.25)
+    assert float(campaign.LOSSES["l1"](pred, gt)) == pytest.approx(0.875)
+
+
 def test_bf16_step_updates_the_weights(tmp_path):
     args = campaign.parse_args(["--work-dir", str(tmp_path), "--batch", "2", "--crop", "32",
                                 "--scales", "4", "--bf16", "--loss", "charbonnier"])

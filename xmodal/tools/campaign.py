@@ -31,7 +31,8 @@ Settings compared in the model card's sweep: ``--norm frame`` (min-max with the
 frame's HR min/max, as a whole test image is normalised, instead of stretching
 each small crop to [0, 1]; ``MakeLRDepth(range_from="frame")``), ``--hard-crops K``
 (keep the crop of K that bicubic up-sampling misses most: depth edges over flat
-walls), ``--loss charbonnier``,
+walls), ``--loss charbonnier``, ``--loss rmse`` (per-sample RMSE, the metric's
+form),
 ``--bf16`` (autocast), ``--cosine-iters T`` (cosine decay to 2 % at T),
 ``--lr-noise SIGMA`` (Gaussian noise on the normalised LR crops, as a real
 sensor's LR has: flat regions can only be denoised edge-aware with the guide),
@@ -85,10 +86,13 @@ from .lr_degradations import add_lr_noise, degrade_lr
 
 SCALES = (4, 8, 16)
 NORMS = ("crop", "frame")
-#: Training losses on the normalised depth: L1, and Charbonnier (eps 1e-3).
+#: Training losses on the normalised depth (B, 1, H, W): L1, Charbonnier (eps 1e-3),
+#: and the root-mean-square error of each sample averaged over the batch (the form
+#: of the benchmark metric, which averages per-frame RMSE: large errors weigh more).
 LOSSES = {
     "l1": lambda pred, gt: (pred - gt).abs().mean(),
     "charbonnier": lambda pred, gt: ((pred - gt).square() + 1e-6).sqrt().mean(),
+    "rmse": lambda pred, gt: ((pred - gt).square().flatten(1).mean(1) + 1e-12).sqrt().mean(),
 }
 CURVE_FIELDS = ("iter", "wall_s", "cpu_hours", "scale", "rmse", "bicubic_rmse",
                 "mismatched_rmse")
