@@ -25,6 +25,17 @@ from; columns ``stage``, ``scale``, ``cpu_hours``, ``rmse``, ``mismatched_rmse``
 ``bicubic_rmse``), into ``docs/_static/figures/campaign_lineage_x16.png``::
 
     python docs/make_campaign_figure.py --lineage docs/_static/campaign/lineage_x16.csv
+
+With ``--tradeoff LABEL=CSV ...`` it plots every evaluation of the given runs at one
+scale as a point (guide effect, Middlebury RMSE), the guide effect being
+``1 - RMSE / RMSE with a mismatched guide``, with the region the campaign asks for
+(RMSE at or below the target, guide effect at least 10 %) shaded, into
+``docs/_static/figures/campaign_tradeoff_x{scale}.png``, and prints per run its
+start, then its lowest RMSE, its largest guide effect and how many evaluations
+met both::
+
+    python docs/make_campaign_figure.py --scale 4 \
+        --tradeoff "stage 5=docs/_static/campaign/stage5_x4_from_x16_c128.csv" ...
 """
 
 from __future__ import annotations
@@ -39,6 +50,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import ticker  # noqa: E402
 
 from xmodal.zoo import get_model_entry  # noqa: E402
 
@@ -47,6 +59,8 @@ ROOT = Path(__file__).resolve().parent
 #: source), and the campaign's targets, 8-bit units.
 DADA_LF = get_model_entry("dada").middlebury_rmse
 TARGET = {4: 1.25, 8: 2.40, 16: 4.40}
+#: the smallest guide effect the campaign asks of a shipped file, per scale
+MIN_GUIDE_EFFECT = 0.10
 
 
 def read_curve(path: Path) -> dict[int, list[dict]]:
@@ -151,6 +165,61 @@ def lineage_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _effect(row: dict) -> float:
+    return 1 - row["rmse"] / row["mismatched_rmse"]
+
+
+def plot_tradeoff(runs: dict[str, list[dict]], scale: int, out: Path) -> None:
+    """Each run's evaluations as (guide effect, RMSE) points, in training order."""
+    fig, ax = plt.subplots(figsize=(9.0, 4.4))
+    for label, rows in runs.items():
+        ax.plot([100 * _effect(r) for r in rows], [r["rmse"] for r in rows], "o-", ms=3,
+                lw=0.8, label=label)
+    x_max = max(ax.get_xlim()[1], 100 * MIN_GUIDE_EFFECT + 2)
+    ax.fill_between([100 * MIN_GUIDE_EFFECT, x_max], 0, TARGET[scale], color="tab:green",
+                    alpha=0.15, label="asked: RMSE <= target, guide effect >= 10 %")
+    ax.set_xlim(ax.get_xlim()[0], x_max)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(ticker.ScalarFormatter())
+    ax.yaxis.set_minor_formatter(ticker.FormatStrFormatter("%.1f"))
+    ax.set_ylim(0.9 * min(r["rmse"] for rows in runs.values() for r in rows), None)
+    ax.axhline(TARGET[scale], color="tab:green", ls="-.")
+    ax.set_title(f"x{scale}: guide use against error, every evaluation of each run")
+    ax.set_xlabel("guide effect, % (1 - RMSE / RMSE with a mismatched guide)")
+    ax.set_ylabel("Middlebury RMSE (8-bit, log scale)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _save(fig, out)
+
+
+def tradeoff_table(runs: dict[str, list[dict]], scale: int) -> str:
+    """Per run: its start, then the lowest RMSE and the largest guide effect after it."""
+    lines = ["| run | start: RMSE (guide effect) | evaluations after it | lowest RMSE "
+             "(its guide effect) | largest guide effect (its RMSE) | meeting both |",
+             "|---|---|---|---|---|---|"]
+    for label, (start, *rows) in runs.items():
+        low = min(rows, key=lambda r: r["rmse"])
+        most = max(rows, key=_effect)
+        both = sum(r["rmse"] <= TARGET[scale] and _effect(r) >= MIN_GUIDE_EFFECT for r in rows)
+        lines.append(f"| {label} | {start['rmse']:.3f} ({100 * _effect(start):.1f} %) | "
+                     f"{len(rows)} | {low['rmse']:.3f} ({100 * _effect(low):.1f} %) | "
+                     f"{100 * _effect(most):.1f} % ({most['rmse']:.3f}) | {both} |")
+    return "\n".join(lines)
+
+
+def _runs(items: list[str], scale: int, mismatched: bool = False) -> dict[str, list[dict]]:
+    """``LABEL=CSV`` items -> each run's rows at ``scale``; with ``mismatched``, a run
+    without the ``mismatched_rmse`` column is a ``ValueError``."""
+    runs = {}
+    for item in items:
+        label, _, path = item.rpartition("=")
+        runs[label] = read_curve(Path(path))[scale]
+        if mismatched and "mismatched_rmse" not in runs[label][0]:
+            raise ValueError(f"--tradeoff: {path} has no mismatched_rmse column (its "
+                             "campaign ran without --guide-check)")
+    return runs
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--csv", type=Path, nargs="+",
@@ -160,6 +229,7 @@ def main() -> None:
     p.add_argument("--sweep", nargs="+", default=None, metavar="LABEL=CSV")
     p.add_argument("--scale", type=int, default=4, help="the sweep's scale")
     p.add_argument("--lineage", type=Path, default=None, metavar="CSV")
+    p.add_argument("--tradeoff", nargs="+", default=None, metavar="LABEL=CSV")
     args = p.parse_args()
     figures = ROOT / "_static" / "figures"
     if args.lineage:
@@ -168,11 +238,14 @@ def main() -> None:
         plot_lineage(rows, out)
         print(lineage_table(rows))
         return
+    if args.tradeoff:
+        runs = _runs(args.tradeoff, args.scale, mismatched=True)
+        plot_tradeoff(runs, args.scale,
+                      args.out or figures / f"campaign_tradeoff_x{args.scale}.png")
+        print(tradeoff_table(runs, args.scale))
+        return
     if args.sweep:
-        runs = {}
-        for item in args.sweep:
-            label, _, path = item.rpartition("=")
-            runs[label] = read_curve(Path(path))[args.scale]
+        runs = _runs(args.sweep, args.scale)
         plot_sweep(runs, args.scale, args.out or figures / "campaign_sweep.png")
         print(sweep_table(runs))
         return
