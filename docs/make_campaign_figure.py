@@ -52,6 +52,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 
+from xmodal.evaluation import guide_effect  # noqa: E402
 from xmodal.zoo import get_model_entry  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -155,18 +156,18 @@ def plot_lineage(rows: list[dict], out: Path) -> None:
     _save(fig, out)
 
 
+def _effect(row: dict) -> float:
+    return guide_effect(row["rmse"], row["mismatched_rmse"])
+
+
 def lineage_table(rows: list[dict]) -> str:
     lines = ["| stage | lineage core-hours | RMSE | mismatched guide | guide effect |",
              "|---|---|---|---|---|"]
     for r in rows:
-        effect = 100 * (1 - r["rmse"] / r["mismatched_rmse"])
+        effect = 100 * _effect(r)
         lines.append(f"| {int(r['stage'])} | {r['cpu_hours']:.2f} | {r['rmse']:.3f} | "
                      f"{r['mismatched_rmse']:.3f} | {effect:.1f} % |")
     return "\n".join(lines)
-
-
-def _effect(row: dict) -> float:
-    return 1 - row["rmse"] / row["mismatched_rmse"]
 
 
 def plot_tradeoff(runs: dict[str, list[dict]], scale: int, out: Path) -> None:
@@ -227,7 +228,7 @@ def main() -> None:
                    help="one or more curve files (e.g. one per scale), one panel per scale")
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--sweep", nargs="+", default=None, metavar="LABEL=CSV")
-    p.add_argument("--scale", type=int, default=4, help="the sweep's scale")
+    p.add_argument("--scale", type=int, default=4, help="the sweep's or the trade-off's scale")
     p.add_argument("--lineage", type=Path, default=None, metavar="CSV")
     p.add_argument("--tradeoff", nargs="+", default=None, metavar="LABEL=CSV")
     args = p.parse_args()
