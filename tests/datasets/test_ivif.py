@@ -44,3 +44,81 @@ def test_transform_errors(tmp_path):
         RandomFlipIVIF(prob=2)
     with pytest.raises(FileNotFoundError, match="ir/"):
         IVIFDataset(data_root=tmp_path)
+
+
+def _write_pair(root: Path, name: str, ir: np.ndarray, vis: np.ndarray) -> None:
+    from PIL import Image
+
+    (root / "ir").mkdir(parents=True, exist_ok=True)
+    (root / "vi").mkdir(parents=True, exist_ok=True)
+    Image.fromarray(ir).save(root / "ir" / f"{name}.png")
+    Image.fromarray(vis).save(root / "vi" / f"{name}.png")
+
+
+def test_16bit_ir_is_scaled_by_its_bit_depth(tmp_path):
+    ir = np.full((8, 8), 40000, np.uint16)
+    ir[0, 0] = 65535
+    _write_pair(tmp_path, "a", ir, np.zeros((8, 8, 3), np.uint8))
+    got = IVIFDataset(data_root=tmp_path)[0]["inputs"]["ir"]
+    assert got.shape == (1, 8, 8)
+    assert float(got[0, 1, 1]) == pytest.approx(40000 / 65535)  # not saturated at 255
+    assert float(got.max()) == 1.0
+
+
+def test_rgba_visible_is_refused_unless_drop_alpha(tmp_path):
+    vis = np.full((8, 8, 4), 100, np.uint8)
+    _write_pair(tmp_path, "a", np.zeros((8, 8), np.uint8), vis)
+    with pytest.raises(ValueError, match="RGBA.*drop_alpha"):
+        IVIFDataset(data_root=tmp_path)[0]
+    got = IVIFDataset(data_root=tmp_path, drop_alpha=True)[0]["inputs"]["vis"]
+    assert got.shape == (3, 8, 8) and float(got.max()) == pytest.approx(100 / 255)
+
+
+def test_grey_visible_reads_as_three_equal_channels(tmp_path):
+    _write_pair(tmp_path, "a", np.zeros((8, 8), np.uint8), np.full((8, 8), 7, np.uint8))
+    vis = IVIFDataset(data_root=tmp_path)[0]["inputs"]["vis"]
+    assert vis.shape == (3, 8, 8) and bool((vis == 7 / 255).all())
+
+
+def test_split_lists_hold_no_test_frame():
+    from xmodal.datasets.ivif_splits import (
+        ROADSCENE_NAMES,
+        SPLITS,
+        TEST_SPLIT_FRAMES,
+        VIF_BENCHMARK_VAL,
+    )
+
+    assert len(VIF_BENCHMARK_VAL) == 8
+    assert {"17", "21", "36", "108"} <= TEST_SPLIT_FRAMES
+    assert not set(VIF_BENCHMARK_VAL) & TEST_SPLIT_FRAMES
+    assert TEST_SPLIT_FRAMES <= SPLITS["train"] and set(VIF_BENCHMARK_VAL) <= SPLITS["train"]
+    assert {ROADSCENE_NAMES["049"], ROADSCENE_NAMES["175"]} <= SPLITS["train"]
+
+
+@pytest.mark.parametrize("split,name", [("train", "17"), ("train", "FLIR_06570"),
+                                        ("train", "049"), ("train", "FLIR_08835")])
+def test_a_split_refuses_a_held_out_frame(tmp_path, split, name):
+    for n in ("x", name):
+        _write_pair(tmp_path, n, np.zeros((4, 4), np.uint8), np.zeros((4, 4, 3), np.uint8))
+    with pytest.raises(ValueError, match=name):
+        IVIFDataset(data_root=tmp_path, split=split)
+
+
+def test_val_split_is_the_eight_pairs(ivif_root):
+    ds = IVIFDataset(data_root=ivif_root, split="val")
+    names = [ds.get_data_info(i)["img_name"] for i in range(len(ds))]
+    assert names == ["00537D", "00556D", "00633D", "00858N", "00881N", "01023N", "049", "175"]
+    with pytest.raises(ValueError, match="split must be one of"):
+        IVIFDataset(data_root=ivif_root, split="test")
+
+
+def test_roadscene_train_split(real_data_dir):
+    from xmodal.datasets.ivif_splits import SPLITS
+
+    root = real_data_dir("ivif", "roadscene_train")
+    ds = IVIFDataset(data_root=root, split="train", pipeline=[
+        dict(type="RandomCropIVIF", size=64), dict(type="PackIVIFInputs")])
+    names = {ds.get_data_info(i)["img_name"] for i in range(len(ds))}
+    assert len(names) == 169 and not names & SPLITS["train"]
+    item = ds[0]
+    assert item["inputs"]["ir"].shape == (1, 64, 64) and item["inputs"]["vis"].shape == (3, 64, 64)

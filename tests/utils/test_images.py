@@ -33,3 +33,50 @@ def test_missing_and_unreadable_files_are_named(tmp_path):
         read_rgb_image(tmp_path / "fake.png")
     with pytest.raises(ValueError, match="not a file"):
         read_rgb_image(tmp_path)
+
+
+def test_ir_reader_keeps_bit_depth(tmp_path):
+    from xmodal.utils.images import ir_to_unit, read_ir_image
+
+    a16 = np.array([[0, 1000], [40000, 65535]], np.uint16)
+    Image.fromarray(a16).save(tmp_path / "a16.png")
+    got = read_ir_image(tmp_path / "a16.png")
+    assert got.dtype == np.uint16
+    np.testing.assert_array_equal(got, a16)
+    np.testing.assert_allclose(ir_to_unit(got), a16 / 65535.0, rtol=1e-6)
+    a8 = np.array([[0, 255]], np.uint8)
+    Image.fromarray(a8).save(tmp_path / "a8.png")
+    assert read_ir_image(tmp_path / "a8.png").dtype == np.uint8
+    with pytest.raises(TypeError, match="ir must be a uint8 or uint16"):
+        ir_to_unit(np.zeros((2, 2), np.float32))
+
+
+def test_ir_reader_accepts_grey_rgb_refuses_colour(tmp_path):
+    from xmodal.utils.images import read_ir_image
+
+    grey = np.repeat(np.arange(12, dtype=np.uint8).reshape(3, 4)[..., None], 3, 2)
+    Image.fromarray(grey).save(tmp_path / "g.png")
+    assert read_ir_image(tmp_path / "g.png").shape == (3, 4)
+    grey[0, 0, 1] = 200
+    Image.fromarray(grey).save(tmp_path / "c.png")
+    with pytest.raises(ValueError, match="ir: expected a grey infrared image.*c.png"):
+        read_ir_image(tmp_path / "c.png")
+    Image.new("RGBA", (4, 3)).save(tmp_path / "a.png")
+    with pytest.raises(ValueError, match="mode 'RGBA'"):
+        read_ir_image(tmp_path / "a.png")
+
+
+def test_visible_reader(tmp_path):
+    from xmodal.utils.images import read_visible_image
+
+    Image.new("L", (4, 3), 9).save(tmp_path / "l.png")
+    got = read_visible_image(tmp_path / "l.png")
+    assert got.shape == (3, 4, 3) and (got == 9).all()
+    Image.new("RGBA", (4, 3), (1, 2, 3, 4)).save(tmp_path / "a.png")
+    with pytest.raises(ValueError, match="vis: RGBA image with an alpha channel"):
+        read_visible_image(tmp_path / "a.png")
+    np.testing.assert_array_equal(read_visible_image(tmp_path / "a.png", drop_alpha=True)[0, 0],
+                                  [1, 2, 3])
+    Image.new("I;16", (4, 3)).save(tmp_path / "i.png")
+    with pytest.raises(ValueError, match="8-bit RGB or grey"):
+        read_visible_image(tmp_path / "i.png")

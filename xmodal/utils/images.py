@@ -4,7 +4,9 @@ Pillow decodes the file (the decoder the GDSR protocol's published numbers
 depend on for JPEG guides, see docs/evaluation.md). Palette images are
 expanded; anything that is not 8-bit 3-channel RGB after that (grey, RGBA,
 16-bit) is refused rather than converted, so no channel is silently dropped or
-invented.
+invented. The infrared-visible fusion readers (:func:`read_ir_image`,
+:func:`read_visible_image`) keep 16-bit IR at its bit depth and refuse RGBA
+visible images unless asked to drop the alpha channel.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-__all__ = ["read_rgb_image"]
+__all__ = ["read_rgb_image", "read_ir_image", "ir_to_unit", "read_visible_image"]
 
 
 def read_rgb_image(path: str | Path, name: str = "rgb") -> np.ndarray:
@@ -58,3 +60,125 @@ def read_rgb_image(path: str | Path, name: str = "rgb") -> np.ndarray:
             return np.asarray(img, dtype=np.uint8).copy()
     except (UnidentifiedImageError, OSError, SyntaxError) as err:
         raise ValueError(f"{name}: not a readable image: {path} ({err})") from None
+
+
+def _open_checked(path: str | Path, name: str) -> Image.Image:
+    """Open and decode ``path`` with Pillow; FileNotFoundError / ValueError naming ``name``."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{name}: file not found: {path}")
+    if not path.is_file():
+        raise ValueError(f"{name}: not a file: {path}")
+    try:
+        img = Image.open(path)
+        img.load()
+    except (UnidentifiedImageError, OSError, SyntaxError) as err:
+        raise ValueError(f"{name}: not a readable image: {path} ({err})") from None
+    if img.mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    return img
+
+
+def _grey_from_rgb(arr: np.ndarray, name: str, path: Path) -> np.ndarray:
+    """An RGB array whose three channels are identical, as (H, W); else ValueError."""
+    if not (np.array_equal(arr[..., 0], arr[..., 1]) and np.array_equal(arr[..., 0], arr[..., 2])):
+        raise ValueError(f"{name}: expected a grey infrared image, got a colour RGB image "
+                         f"(channels differ) in {path}")
+    return np.ascontiguousarray(arr[..., 0])
+
+
+def read_ir_image(path: str | Path, name: str = "ir") -> np.ndarray:
+    """Read a grey infrared image, 8-bit or 16-bit, keeping its bit depth.
+
+    8-bit grey (mode ``L``) is returned as uint8 and 16-bit grey (``I;16``, or
+    ``I`` with values in 0..65535, e.g. a 16-bit PNG or TIFF) as uint16: nothing
+    is rescaled or clipped here, the caller scales by the bit depth
+    (``/ 255`` or ``/ 65535``, :func:`ir_to_unit`). Pillow's ``convert('L')``
+    would saturate 16-bit data at 255 and is never used. An RGB file whose three
+    channels are identical (IR saved as colour) is read as its one channel; a
+    true colour image is refused.
+
+    Args:
+        path: the image file (PNG, JPEG, TIFF, ...).
+        name: what the image is, named in errors.
+
+    Returns:
+        (H, W) uint8 or uint16 array.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: not a file or not readable; a colour image whose channels differ;
+            a mode other than L / I;16 / I / RGB (e.g. RGBA, float ``F``); ``I`` data
+            outside 0..65535.
+    """
+    path = Path(path)
+    with _open_checked(path, name) as img:
+        mode = img.mode
+        arr = np.asarray(img)
+    if mode == "L":
+        return arr.astype(np.uint8, copy=True)
+    if mode.startswith("I;16") or mode == "I":
+        if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 65535):
+            raise ValueError(f"{name}: integer image with values outside 0..65535 in {path} "
+                             f"(range {int(arr.min())}..{int(arr.max())}); 8- or 16-bit expected")
+        return arr.astype(np.uint16)
+    if mode == "RGB":
+        return _grey_from_rgb(arr, name, path)
+    raise ValueError(f"{name}: expected an 8- or 16-bit grey infrared image, got mode {mode!r} "
+                     f"in {path}")
+
+
+def ir_to_unit(ir: np.ndarray, name: str = "ir") -> np.ndarray:
+    """Scale an integer IR image to float32 [0, 1] by its bit depth.
+
+    Args:
+        ir: (H, W) uint8 (divided by 255) or uint16 (divided by 65535).
+        name: named in errors.
+
+    Returns:
+        float32 (H, W) in [0, 1].
+
+    Raises:
+        TypeError: another dtype.
+    """
+    if not isinstance(ir, np.ndarray) or ir.dtype not in (np.uint8, np.uint16):
+        got = ir.dtype if isinstance(ir, np.ndarray) else type(ir).__name__
+        raise TypeError(f"{name} must be a uint8 or uint16 array, got {got}")
+    return ir.astype(np.float32) / float(np.iinfo(ir.dtype).max)
+
+
+def read_visible_image(path: str | Path, name: str = "vis", drop_alpha: bool = False
+                       ) -> np.ndarray:
+    """Read an 8-bit visible image, RGB or grey, for infrared-visible fusion.
+
+    A grey image (mode ``L``) is returned as (H, W, 3) with three equal channels:
+    its BT.601 luma is the grey value and its chroma neutral, so fusion treats it
+    exactly as grey. An RGBA image is refused unless ``drop_alpha=True`` (then the
+    alpha channel is discarded, not composited).
+
+    Args:
+        path: the image file.
+        name: what the image is, named in errors.
+        drop_alpha: accept RGBA / LA images by dropping their alpha channel.
+
+    Returns:
+        uint8 (H, W, 3) RGB array.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: not a file or not readable; RGBA / LA without ``drop_alpha``;
+            16-bit or other modes (only 8-bit visible images are read).
+    """
+    path = Path(path)
+    with _open_checked(path, name) as img:
+        mode = img.mode
+        if mode in ("RGBA", "LA") and not drop_alpha:
+            raise ValueError(f"{name}: {mode} image with an alpha channel in {path}: pass "
+                             "drop_alpha=True (--drop-alpha) to discard the alpha channel")
+        if mode in ("RGBA", "LA"):
+            img = img.convert("RGB" if mode == "RGBA" else "L")
+        if img.mode not in ("RGB", "L"):
+            raise ValueError(f"{name}: expected an 8-bit RGB or grey visible image, got mode "
+                             f"{mode!r} in {path}")
+        arr = np.asarray(img, dtype=np.uint8)
+    return np.repeat(arr[..., None], 3, axis=2) if arr.ndim == 2 else arr.copy()
