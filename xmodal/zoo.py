@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = [
+    "ArchArg",
     "WeightsFile", "ModelEntry", "MODEL_TABLE", "register_model_entry", "get_model_entry",
     "model_names", "default_model", "default_scales", "runs_without_files", "DADA_SETTINGS",
 ]
@@ -40,6 +41,30 @@ class WeightsFile:
 
     file: str
     sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class ArchArg:
+    """A plain scalar architecture argument a weights file may set, and its allowed values.
+
+    A weights file is data: its ``arch`` may only change the entry's arguments that
+    are listed in :attr:`ModelEntry.file_args`, each to a value of ``kind`` within
+    ``[low, high]`` (or one of ``choices``), so that no file chooses a sub-block, a
+    callable or an allocation size outside the range.
+
+    Args:
+        kind: ``int``, ``float``, ``bool`` or ``str`` (an int is accepted for ``float``;
+            a bool never for ``int``).
+        low, high: inclusive bounds of an ``int`` / ``float`` value (None: unbounded).
+        choices: the allowed values of a ``str`` argument (None: any short string).
+        optional: None is allowed too.
+    """
+
+    kind: type
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +105,10 @@ class ModelEntry:
             weights (shipped, or the file passed), as this model's ``init_generator``
             (e.g. D2A2's estimate refined by DADA's diffusion); None for a standalone
             model. Such an entry ships no files of its own.
+        file_args: argument -> :class:`ArchArg` a weights file's ``arch`` may set
+            (``'dsrn.channels'`` for an argument of the sub-config ``dsrn`` the
+            entry's ``arch`` defines); every other file value must equal what the
+            entry builds anyway (empty: the file may set nothing).
     """
 
     name: str
@@ -98,6 +127,7 @@ class ModelEntry:
     description: str = ""
     no_weights_hint: str = ""
     init_model: str | None = None
+    file_args: dict[str, ArchArg] = field(default_factory=dict)
 
     def supports(self, scale: int) -> bool:
         """Whether the model runs at the integer ``scale``."""
@@ -235,6 +265,9 @@ register_model_entry(ModelEntry(
         16: WeightsFile("d2a2_rgbdd_x16.pth",
                         "1bf7728aed93616f4075a67d122f852fe3e8f81a759f44597b342a7fd4c74323")},
     needs_weights=True,
+    file_args=dict(channels=ArchArg(int, 8, 256), num_resblocks=ArchArg(int, 1, 16),
+                   negative_slope=ArchArg(float, 0.0, 1.0), zero_init_tail=ArchArg(bool),
+                   guide_init=ArchArg(str, choices=("default", "kaiming"))),
     # the shipped files' own figures (their meta["middlebury_rmse"]; a test checks them)
     middlebury_rmse={4: 1.0677, 8: 2.3405, 16: 4.3780},
     realworld_rmse_cm=7.730,
@@ -251,12 +284,28 @@ register_model_entry(ModelEntry(
                 "(model card: D2A2 weights).",
 ))
 
+#: what a DSR-Diff weights file may set (the DSRN and GRN arguments of the recipes)
+_DSRDIFF_FILE_ARGS = {
+    "dsrn.channels": ArchArg(int, 8, 256), "dsrn.guidance_dim": ArchArg(int, 8, 1024),
+    "dsrn.num_heads": ArchArg(int, 1, 16), "dsrn.ffn_expansion": ArchArg(float, 0.5, 8.0),
+    "dsrn.fusion": ArchArg(str, choices=("ffm", "dda+mfa")),
+    "dsrn.zero_init_tail": ArchArg(bool),
+    "grn.guidance_dim": ArchArg(int, 8, 1024), "grn.channels": ArchArg(int, 8, 256),
+    "grn.num_resblocks": ArchArg(int, 1, 16), "grn.denoiser_blocks": ArchArg(int, 1, 16),
+    "grn.num_steps": ArchArg(int, 1, 1000), "grn.beta_start": ArchArg(float, 0.0, 1.0),
+    "grn.beta_end": ArchArg(float, 0.0, 1.0),
+    "grn.beta_schedule": ArchArg(str, choices=("linear", "scaled_linear")),
+    "grn.sample_seed": ArchArg(int, 0, 2**63 - 1, optional=True),
+    "grn.parameterization": ArchArg(str, choices=("x0", "eps")),
+}
+
 register_model_entry(ModelEntry(
     name="dsrdiff",
     arch=lambda s: dict(type="DSRDiff", dsrn=dict(type="DSRN", scale=s),
                         grn=dict(type="GRN", scale=s)),
     scales=(4, 8, 16),
     needs_weights=True,
+    file_args=_DSRDIFF_FILE_ARGS,
     licence="no weights shipped; a weights file you pass carries its own terms",
     protocol=_MINMAX,
     cpu_notes="the GRN draws its starting noise from a fixed seed (deterministic output)",

@@ -7,6 +7,7 @@ import copy
 import numpy as np
 import pytest
 import torch
+from gadget_weights import arch_gadgets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
@@ -139,3 +140,14 @@ def test_own_copies_run_the_in_place_block_forwards(pair, d2a2_tiny):
     ldas = [m for m in infer.network(4).modules() if isinstance(m, LDA)]
     assert ldas and all(type(m) is not LDA for m in ldas)  # converted subclasses
     assert all(type(m) is LDA for m in d2a2_tiny.modules() if isinstance(m, LDA))
+
+
+def test_weights_arch_naming_code_runs_nothing(tmp_path, pair):
+    rgb, depth = pair
+    marker = tmp_path / "PWNED"
+    for path in arch_gadgets(tmp_path, marker):
+        infer = GDSRInferencer("d2a2", weights=path, device="cpu")
+        with pytest.raises(ValueError) as exc:
+            infer(rgb, depth)
+        assert "\n" not in str(exc.value) and "arch argument" in str(exc.value)
+    assert not marker.exists()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 from crafted_pickles import crafted_pickles
+from gadget_weights import SHIPPED_X4, arch_gadgets
 
+from xmodal.models import D2A2
 from xmodal.weights import (
     WEIGHTS_DIR,
     build_generator,
@@ -71,10 +73,10 @@ def test_learning_free_models_build_without_weights():
     assert net.diffusion.num_iters == 1000 and abs(float(net.diffusion.k) - 0.03) < 1e-6
 
 
-def test_save_load_round_trip_and_checkpoint_layouts(tmp_path, d2a2_tiny):
-    net = d2a2_tiny
-    arch = dict(type="D2A2", scale=4, channels=8, num_resblocks=1,
-                align=dict(type="DDA", geometric_align=dict(type="DGA", deform_groups=2)))
+def test_save_load_round_trip_and_checkpoint_layouts(tmp_path):
+    torch.manual_seed(0)
+    net = D2A2(scale=4, channels=8, num_resblocks=1).eval()
+    arch = dict(type="D2A2", scale=4, channels=8, num_resblocks=1)
     path = save_weights(net, tmp_path / "tiny.pth", arch, meta={"note": "test"})
     got, meta = build_generator("d2a2", 4, path)
     assert meta["note"] == "test"
@@ -109,3 +111,79 @@ def test_crafted_pickle_runs_nothing_and_is_one_line(tmp_path):
             msg = str(exc.value)
             assert "\n" not in msg and str(path) in msg and "refused without running it" in msg
         assert not marker.exists()
+
+
+def test_arch_naming_code_builds_nothing_and_is_one_line(tmp_path):
+    marker = tmp_path / "PWNED"
+    for path in arch_gadgets(tmp_path, marker):
+        with pytest.raises(ValueError) as exc:
+            build_generator("d2a2", 4, path)
+        msg = str(exc.value)
+        assert "\n" not in msg and str(path) in msg and "arch argument" in msg, msg
+        assert not marker.exists()
+
+
+def test_arch_allocation_size_is_refused_before_building(tmp_path):
+    path = arch_gadgets(tmp_path, tmp_path / "m")[-1]  # channels=10**7
+    with pytest.raises(ValueError, match=r"channels=10000000 is outside \[8, 256\]"):
+        build_generator("d2a2", 4, path)
+
+
+@pytest.mark.parametrize(("arch", "match"), [
+    (5, "arch of .* must be a dict, got int"),
+    (dict(type="D2A2", scale=4, channels=1e7), "channels must be int, got 10000000.0"),
+    (dict(type="D2A2", scale=4, zero_init_tail=1), "zero_init_tail must be bool, got 1"),
+    (dict(type="D2A2", scale=4, guide_init="os.system"), "guide_init must be one of"),
+    (dict(type="D2A2", scale=4, guide_channels=1), "guide_channels=1 is not one a weights"),
+    (dict(type="D2A2", scale=4, bogus=1), "'bogus' is not an argument of D2A2"),
+    (dict(type="os.makedirs", scale=4), "holds a os.makedirs model, not D2A2"),
+])
+def test_arch_values_outside_the_allow_list_are_refused(tmp_path, arch, match):
+    base = torch.load(SHIPPED_X4, weights_only=True)
+    torch.save(dict(base, arch=arch), tmp_path / "w.pth")
+    with pytest.raises(ValueError, match=match):
+        build_generator("d2a2", 4, tmp_path / "w.pth")
+
+
+def test_allowed_scalars_and_values_equal_to_the_table_build(tmp_path):
+    torch.manual_seed(0)
+    net = D2A2(scale=4, channels=8, num_resblocks=1, guide_init="kaiming").eval()
+    arch = dict(type="D2A2", scale=4, channels=8, num_resblocks=1, guide_init="kaiming",
+                align=None, guide_channels=3)  # equal to what the table builds: accepted
+    got, _ = build_generator("d2a2", 4, save_weights(net, tmp_path / "w.pth", arch))
+    assert got.guide_encoder is not None and got.tail[0].out_channels == 4
+
+
+@pytest.mark.parametrize(("state", "match"), [
+    ({"a": "b"}, "holds a str at 'a', not a tensor"),
+    ({}, "no state dict"),
+    (None, "no state dict"),
+])
+def test_malformed_state_dicts_are_one_line_errors(tmp_path, state, match):
+    torch.save({"format": "xmodal-weights-v1", "arch": None, "state_dict": state},
+               tmp_path / "w.pth")
+    with pytest.raises(ValueError, match=match):
+        load_weights_file(tmp_path / "w.pth")
+
+
+def test_nan_and_integer_weights_are_refused(tmp_path):
+    base = torch.load(SHIPPED_X4, weights_only=True)
+    key = next(iter(base["state_dict"]))
+    nan = dict(base["state_dict"], **{key: torch.full_like(base["state_dict"][key], float("nan"))})
+    torch.save(dict(base, state_dict=nan), tmp_path / "nan.pth")
+    with pytest.raises(ValueError, match=f"tensor {key} holds NaN or infinite values"):
+        build_generator("d2a2", 4, tmp_path / "nan.pth")
+    int8 = {k: v.to(torch.int8) for k, v in base["state_dict"].items()}
+    torch.save(dict(base, state_dict=int8), tmp_path / "int8.pth")
+    with pytest.raises(ValueError, match="is int8, the model holds float32 there"):
+        build_generator("d2a2", 4, tmp_path / "int8.pth")
+
+
+def test_a_state_dict_that_does_not_fit_names_the_keys(tmp_path):
+    base = torch.load(SHIPPED_X4, weights_only=True)
+    state = dict(base["state_dict"])
+    key = next(iter(state))
+    state["extra.weight"] = state.pop(key)
+    torch.save(dict(base, state_dict=state), tmp_path / "w.pth")
+    with pytest.raises(ValueError, match=f"1 missing key.*{key}; 1 unexpected key.*extra.weight"):
+        build_generator("d2a2", 4, tmp_path / "w.pth")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 import torch
-from dsrdiff_tiny import GENERATOR as TINY
+from dsrdiff_tiny import FILE_GENERATOR as TINY
 from dsrdiff_tiny import GGN as TINY_GGN
+from gadget_weights import dsrdiff_gadgets
 
 from xmodal.models.dsrdiff import DSRDiff, DSRDiffStage1Model, DSRDiffStage2Model
 from xmodal.registry import MODELS
@@ -45,3 +46,24 @@ def test_stage2_checkpoint_loads_and_stage1_is_refused(tmp_path):
     torch.save({"state_dict": s1.state_dict()}, tmp_path / "s1.pth")
     with pytest.raises(ValueError, match="no GRN"):
         build_generator("dsrdiff", 4, tmp_path / "s1.pth")
+
+
+def test_dsrdiff_arch_naming_code_builds_nothing(tmp_path):
+    state = MODELS.build(TINY).state_dict()
+    marker = tmp_path / "PWNED"
+    for path in dsrdiff_gadgets(tmp_path, marker, state):
+        with pytest.raises(ValueError) as exc:
+            build_generator("dsrdiff", 4, path)
+        msg = str(exc.value)
+        assert "\n" not in msg and str(path) in msg and "arch" in msg, msg
+        assert not marker.exists()
+
+
+def test_dsrdiff_file_sets_only_allowed_scalars_of_its_sub_networks(tmp_path):
+    bad = dict(TINY, dsrn=dict(TINY["dsrn"], depth_blocks=(1, 1, 1)))
+    path = save_weights(MODELS.build(bad), tmp_path / "w.pth", bad)
+    with pytest.raises(ValueError, match=r"dsrn.depth_blocks=a tuple is not one a weights file"):
+        build_generator("dsrdiff", 4, path)
+    alias = dict(TINY, dsrn=dict(TINY["dsrn"], type="DepthSRNet"))
+    net = MODELS.build(alias)
+    assert isinstance(build_generator("dsrdiff", 4, save_weights(net, path, alias))[0], DSRDiff)

@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+from gadget_weights import arch_gadgets
 
 from xmodal.models import D2A2
 from xmodal.tools.evaluate import main
@@ -41,3 +42,14 @@ def test_bad_limit_is_refused(capsys):
         main(["--sample", "--limit", "0"])
     assert exc.value.code == 2
     assert "--limit" in capsys.readouterr().err
+
+
+def test_weights_arch_naming_code_runs_nothing(tmp_path, capsys):
+    marker = tmp_path / "PWNED"
+    for path in arch_gadgets(tmp_path, marker):
+        with pytest.raises(SystemExit) as exc:
+            main(["--sample", "--weights", str(path), "--scales", "4", "--limit", "1"])
+        assert exc.value.code == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error:") and "arch argument" in err[0]
+        assert not marker.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from gadget_weights import arch_gadgets, gadget_configs
 
 from xmodal.deploy import load_pt2
 from xmodal.tools.export import build_parser, main
@@ -54,3 +55,39 @@ def test_bad_size_text_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         main(["--size", "480", "--out", "m.onnx"])
     assert info.value.code == 2 and "HxW" in capsys.readouterr().err
+
+
+def _one_error(capsys, argv: list[str], out) -> str:
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--out", str(out)])
+    assert info.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("xmodal export: error:"), err
+    assert not out.exists()
+    return err[0]
+
+
+def test_weights_arch_naming_code_runs_nothing(tmp_path, capsys):
+    marker = tmp_path / "PWNED"
+    for path in arch_gadgets(tmp_path, marker):
+        msg = _one_error(capsys, ["--model", "d2a2", "--weights", str(path)], tmp_path / "m.pt2")
+        assert "arch argument" in msg
+    assert not marker.exists()
+
+
+def test_arch_json_takes_plain_scalars_of_xmodal_types_only(tmp_path, capsys):
+    import json
+
+    marker = tmp_path / "PWNED"
+    cases = [({"type": "D2A2", "align": cfg}, "must be a plain int") for cfg in
+             gadget_configs(marker)]
+    cases += [({"type": "sympy.simplify", "expr": "1"}, "not a model or block registered"),
+              ({"type": "DGA", "channels": 10**7}, "channels=10000000 is outside [0, 1024]"),
+              ({"type": "DGA", "channels": 1e7}, "takes int, got 10000000.0"),
+              ({"type": "D2A2", "channels": 1024, "num_resblocks": 4096}, "parameters"),
+              ({"type": "DGA", "backend": "os.system"}, "without dots"),
+              ({"type": "DGA", "nope": 1}, "'nope' is not an argument of DGA")]
+    for cfg, match in cases:
+        msg = _one_error(capsys, ["--arch", json.dumps(cfg)], tmp_path / "m.pt2")
+        assert match in msg, msg
+    assert not marker.exists()

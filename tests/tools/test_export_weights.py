@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from dsrdiff_tiny import GENERATOR as GEN
+from dsrdiff_tiny import FILE_GENERATOR as GEN
 from dsrdiff_tiny import GGN
 
 from xmodal.models.dsrdiff import DSRDiffStage2Model

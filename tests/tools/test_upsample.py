@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import torch
 from crafted_pickles import crafted_pickles
+from gadget_weights import arch_gadgets
 from PIL import Image
 
 from xmodal.tools.cli import main as xmodal_main
@@ -219,6 +220,17 @@ def test_crafted_pickle_as_weights_runs_nothing(tmp_path, capsys):
                                   str(path), "--quiet"])
         assert f"weights: cannot load checkpoint {path}" in msg and "refused" in msg
     assert not marker.exists()
+
+
+def test_weights_arch_naming_code_runs_nothing(tmp_path, capsys):
+    rgb, depth, _ = _write_pair(tmp_path / "in")
+    marker = tmp_path / "PWNED"
+    for path in arch_gadgets(tmp_path, marker):
+        msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), "--out",
+                                  str(tmp_path / "o"), "--model", "d2a2", "--weights",
+                                  str(path), "--quiet"])
+        assert str(path) in msg and "arch argument" in msg
+        assert not marker.exists() and not list((tmp_path / "o").glob("*"))
 
 
 def test_dada_by_name_and_outputs_replaced_whole(tmp_path):

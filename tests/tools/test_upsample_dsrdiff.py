@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from dsrdiff_tiny import GENERATOR as TINY
+from dsrdiff_tiny import FILE_GENERATOR as TINY
+from gadget_weights import dsrdiff_gadgets
 from PIL import Image
 
 from xmodal.datasets.paths import EMBEDDED_DATA
@@ -90,3 +91,16 @@ def test_dsrdiff_without_weights_is_one_error_line(tmp_path, capsys):
     assert exc.value.code == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--weights PATH" in err[0] and "dsrdiff" in err[0]
+
+
+def test_dsrdiff_weights_arch_naming_code_runs_nothing(tmp_path, capsys):
+    rgb, depth, _ = _crop_embedded_frame(tmp_path / "in")
+    marker = tmp_path / "PWNED"
+    for path in dsrdiff_gadgets(tmp_path, marker, MODELS.build(TINY).state_dict()):
+        with pytest.raises(SystemExit) as exc:
+            main(["--model", "dsrdiff", "--weights", str(path), "--rgb", str(rgb), "--depth",
+                  str(depth), "--out", str(tmp_path / "o"), "--device", "cpu", "--quiet"])
+        assert exc.value.code == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "error:" in err[0] and "arch" in err[0], err
+        assert not marker.exists()

@@ -9,8 +9,11 @@ Also ``python -m xmodal.tools.export``. Examples::
     xmodal export --arch '{"type": "DGA", "channels": 64}' --dcn deformconv --out dga.onnx
 
 ``--model`` builds a model of the table with its weights (the shipped ones unless
-``--weights``); ``--arch`` builds any registered generator or block from a JSON
-config dict (random initial weights). What is exported, and how the deformable
+``--weights``; only the plain scalar arguments the table allows are taken from the
+file); ``--arch`` builds a generator or block registered by xmodal from a JSON
+config dict of plain scalar arguments of its constructor (random initial weights;
+no sub-block configs, no dotted types, sizes within bounds checked before any
+allocation: :mod:`xmodal.weights.arch`). What is exported, and how the deformable
 convolution is written (``--dcn``): :mod:`xmodal.deploy.exporter`. Every bad input
 prints one ``error:`` line on stderr and exits with status 1.
 """
@@ -71,7 +74,9 @@ def _model(args: argparse.Namespace):
             raise ValueError(f"--arch is not valid JSON: {err}") from None
         if not isinstance(cfg, dict) or "type" not in cfg:
             raise ValueError(f"--arch must be a JSON object with a 'type', got {args.arch!r}")
-        return cfg
+        from xmodal.weights.arch import build_untrusted_config
+
+        return build_untrusted_config(cfg, "--arch")
     from xmodal.weights import build_generator
 
     return build_generator(args.model, args.scale, args.weights)[0]

@@ -7,9 +7,16 @@ place: the model table (:mod:`xmodal.zoo`). A weights file is a
 other objects is refused with a one-line error naming it)::
 
     {'format': 'xmodal-weights-v1',
-     'arch': dict(type='D2A2', scale=4, ...),     # registry config of the generator
+     'arch': dict(type='D2A2', scale=4, ...),     # the generator's scalar arguments
      'state_dict': {name: float16 tensor},
      'meta': {...}}                               # data, schedule, figures (model card)
+
+The file is data: :func:`build_generator` builds the model table's architecture
+for the entry and scale, and takes from the file's ``arch`` at most the plain
+scalar arguments the entry allows (:attr:`xmodal.zoo.ModelEntry.file_args`,
+checked against the constructor's signature and a range), never a sub-block
+config or a dotted ``type`` (:mod:`xmodal.weights.arch`). Tensors must be finite
+and floating point where the model's are (no silent cast of an int8 file).
 
 :func:`build_generator` also accepts a bare state dict (the table's architecture
 is assumed) and an mmengine training checkpoint of ``GDSRModel`` (its
@@ -34,7 +41,8 @@ from torch import nn
 from xmodal.zoo import ModelEntry, get_model_entry
 
 __all__ = ["WEIGHTS_DIR", "FORMAT", "shipped_path", "default_arch", "file_sha256",
-           "verify_sha256", "load_weights_file", "build_generator", "save_weights"]
+           "verify_sha256", "load_weights_file", "build_generator", "save_weights",
+           "state_mismatch"]
 
 #: Folder of the shipped weight files (file names: :data:`xmodal.zoo.MODEL_TABLE`).
 WEIGHTS_DIR = Path(__file__).resolve().parent
@@ -56,21 +64,11 @@ def default_arch(model: str, scale: int) -> dict:
     return dict(get_model_entry(model).arch(scale))
 
 
-def _arch_scale(arch: dict) -> int | None:
+def _arch_scale(arch: dict) -> object:
     if arch.get("type") == "DSRDiff":
-        return (arch.get("dsrn") or {}).get("scale")
+        dsrn = arch.get("dsrn")
+        return dsrn.get("scale") if isinstance(dsrn, dict) else None
     return arch.get("scale")
-
-
-def _with_scale(arch: dict, scale: int) -> dict:
-    arch = dict(arch)
-    if arch.get("type") == "DSRDiff":
-        arch["dsrn"] = dict(arch["dsrn"], scale=scale)
-        if arch.get("grn") is not None:
-            arch["grn"] = dict(arch["grn"], scale=scale)
-        return arch
-    arch["scale"] = scale
-    return arch
 
 
 def shipped_path(model: str, scale: int) -> Path:
@@ -154,7 +152,9 @@ def load_weights_file(path: str | Path) -> dict:
     Raises:
         FileNotFoundError: if ``path`` does not exist.
         ValueError: the file is not a readable torch file (also a pickle that would
-            run code or build other objects: nothing of it runs), or holds no state dict.
+            run code or build other objects: nothing of it runs), holds no state dict,
+            a state dict with non-tensor values or NaN/inf tensors, or an ``arch`` that
+            is not a dict.
     """
     from xmodal.engine.checkpoint import CheckpointError, load_checkpoint
 
@@ -168,14 +168,29 @@ def load_weights_file(path: str | Path) -> dict:
     if not isinstance(obj, dict):
         raise ValueError(f"weights: expected a dict in {path}, got {type(obj).__name__}")
     if obj.get("format") == FORMAT:
-        return {"arch": obj.get("arch"), "state_dict": obj["state_dict"],
-                "meta": obj.get("meta", {})}
-    state = obj.get("state_dict", obj)
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise ValueError(f"weights: no state dict of tensors in {path}")
+        arch, meta = obj.get("arch"), obj.get("meta", {})
+        if arch is not None and not isinstance(arch, dict):
+            raise ValueError(f"weights: the arch of {path} must be a dict, got "
+                             f"{type(arch).__name__}")
+        state = _check_state(obj.get("state_dict"), path)
+        return {"arch": arch, "state_dict": state, "meta": meta if isinstance(meta, dict) else {}}
+    state = _check_state(obj.get("state_dict", obj), path)
     if any(k.startswith("generator.") for k in state):  # mmengine GDSRModel checkpoint
         state = {k[len("generator."):]: v for k, v in state.items() if k.startswith("generator.")}
     return {"arch": None, "state_dict": state, "meta": {}}
+
+
+def _check_state(state: object, path: Path) -> dict:
+    """A non-empty dict of str -> finite floating-point tensors, or a one-line ValueError."""
+    if not isinstance(state, dict) or not state:
+        raise ValueError(f"weights: no state dict in {path}")
+    for key, value in state.items():
+        if not isinstance(key, str) or not isinstance(value, torch.Tensor):
+            raise ValueError(f"weights: the state dict of {path} holds a "
+                             f"{type(value).__name__} at {str(key)[:60]!r}, not a tensor")
+        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise ValueError(f"weights: {path}: tensor {key} holds NaN or infinite values")
+    return state
 
 
 def _resolve_file(entry: ModelEntry, scale: int, weights: str | Path | None) -> Path | None:
@@ -192,20 +207,28 @@ def _resolve_file(entry: ModelEntry, scale: int, weights: str | Path | None) -> 
 
 
 def _file_arch(loaded: dict, entry: ModelEntry, scale: int, path: Path) -> dict:
-    """The architecture of a loaded file, checked against the entry and the scale."""
-    arch = dict(loaded["arch"] or entry.arch(scale))
-    expected_type = entry.arch(scale)["type"]
+    """The table's architecture of the entry at ``scale``, with the file's allowed arguments.
+
+    Nothing of the file's ``arch`` is built as it is: only the plain scalar arguments
+    the entry lists in ``file_args`` are taken (:func:`xmodal.weights.arch.merge_file_arch`).
+    """
+    from xmodal.weights.arch import merge_file_arch
+
+    table = entry.arch(scale)
+    arch = loaded["arch"] if loaded["arch"] is not None else table
+    expected_type = table["type"]
     if arch.get("type") != expected_type:
-        raise ValueError(f"weights: {path} holds a {arch.get('type')} model, not {expected_type} "
+        shown = str(arch.get("type"))[:60]
+        raise ValueError(f"weights: {path} holds a {shown} model, not {expected_type} "
                          f"(--model {entry.name})")
     own = _arch_scale(arch)
     if own is not None and own != scale:
-        raise ValueError(f"weights: {path} is a x{own} model, x{scale} was asked for")
+        raise ValueError(f"weights: {path} is a x{str(own)[:20]} model, x{scale} was asked for")
     if expected_type == "DSRDiff" and (arch.get("grn") is None or not any(
             k.startswith("grn.") for k in loaded["state_dict"])):
         raise ValueError(f"weights: {path} has no GRN (a DSR-Diff stage-1 checkpoint?): "
                          "inference needs the stage-2 weights")
-    return _with_scale(arch, scale)
+    return merge_file_arch(table, arch, entry.file_args, f"weights: {path}")
 
 
 def build_generator(
@@ -230,15 +253,18 @@ def build_generator(
             (always for ``'dsrdiff'`` without ``weights``).
         ValueError: unknown model or scale, a shipped file whose sha256 differs from
             the table's, weights given to a learning-free model, the file's
-            architecture is another model or has another scale, a DSR-Diff file
-            without GRN (stage-1 checkpoint), or the state dict does not fit.
+            architecture is another model or has another scale, an ``arch`` value
+            the entry does not allow (a sub-block config, a dotted type, a size out
+            of range: nothing of it is built), a DSR-Diff file without GRN (stage-1
+            checkpoint), a non-finite or integer tensor where the model holds floats,
+            or the state dict does not fit (strict: missing or extra keys).
     """
     from xmodal.registry import MODELS
 
     entry = get_model_entry(model)
     if not entry.supports(scale):
-        raise ValueError(f"{model} runs at {entry.scales_text()}, the inputs are x{scale}: "
-                         "pass --resize-guide, or use --model bicubic")
+        raise ValueError(f"{model} runs at {entry.scales_text()}, not x{scale}: use one of "
+                         "those scales, or a model that runs at any scale (bicubic, dada)")
     if entry.init_model is not None:
         init, meta = build_generator(entry.init_model, scale, weights)
         arch = dict(entry.arch(scale), init_generator=init)
@@ -249,12 +275,44 @@ def build_generator(
     loaded = load_weights_file(path)
     arch = _file_arch(loaded, entry, scale, path)
     generator = MODELS.build(arch)
-    try:
-        generator.load_state_dict({k: v.float() for k, v in loaded["state_dict"].items()})
-    except RuntimeError as err:
-        first = str(err).strip().splitlines()[0]
-        raise ValueError(f"weights: {path} does not fit {arch['type']} x{scale}: {first}") from None
+    _load_state(generator, loaded["state_dict"], f"{path} does not fit {arch['type']} x{scale}")
     return generator.eval(), dict(loaded["meta"], path=str(path))
+
+
+def state_mismatch(own: dict, state: dict) -> str | None:
+    """What keeps ``state`` from loading strictly into a module whose state dict is ``own``.
+
+    Args:
+        own: the module's ``state_dict()``.
+        state: the tensors to load.
+
+    Returns:
+        One line (counts of missing, unexpected and other-shape keys, with an example
+        of each), or None when every key and shape matches.
+    """
+    missing = [k for k in own if k not in state]
+    extra = [k for k in state if k not in own]
+    shapes = [k for k in own if k in state and tuple(own[k].shape) != tuple(state[k].shape)]
+    parts = [f"{len(missing)} missing key(s), e.g. {missing[0]}" if missing else "",
+             f"{len(extra)} unexpected key(s), e.g. {extra[0]}" if extra else "",
+             f"{len(shapes)} of another shape, e.g. {shapes[0]} {tuple(state[shapes[0]].shape)} "
+             f"vs {tuple(own[shapes[0]].shape)}" if shapes else ""]
+    text = "; ".join(p for p in parts if p)
+    return text or None
+
+
+def _load_state(generator: nn.Module, state: dict, what: str) -> None:
+    """Strict load of float tensors where the generator has float tensors (no silent cast)."""
+    own = generator.state_dict()
+    problem = state_mismatch(own, state)
+    if problem is not None:
+        raise ValueError(f"weights: {what}: {problem}")
+    for key, value in state.items():
+        if own[key].is_floating_point() != value.is_floating_point():
+            raise ValueError(f"weights: {what}: {key} is {str(value.dtype)[6:]}, the model "
+                             f"holds {str(own[key].dtype)[6:]} there")
+    generator.load_state_dict({k: v.float() if v.is_floating_point() else v
+                               for k, v in state.items()})
 
 
 def save_weights(
@@ -271,11 +329,16 @@ def save_weights(
         fp16: store float tensors as float16 (halves the size).
 
     Returns:
-        The path written.
+        The path written (atomically: an earlier file of that name stays whole until
+        the new one is complete).
+
+    Raises:
+        OSError: the folder is missing or not writable, the disk is full (the message
+            names ``path``; nothing is left under it).
     """
     state = {k: (v.half() if fp16 and v.is_floating_point() else v).clone()
              for k, v in generator.state_dict().items()}
-    path = Path(path)
-    torch.save({"format": FORMAT, "arch": dict(arch), "state_dict": state,
-                "meta": dict(meta or {})}, path)
-    return path
+    from xmodal.apis.atomic import atomic_write
+
+    obj = {"format": FORMAT, "arch": dict(arch), "state_dict": state, "meta": dict(meta or {})}
+    return atomic_write(path, lambda fh: torch.save(obj, fh))

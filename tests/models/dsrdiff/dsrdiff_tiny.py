@@ -7,6 +7,9 @@ GGN = dict(type="GGN", scale=4, channels=8, guidance_dim=D, num_resblocks=1)
 GRN = dict(type="GRN", scale=4, guidance_dim=D, channels=8, num_resblocks=1, denoiser_blocks=1)
 DGA_SMALL = dict(type="DDA", geometric_align=dict(type="DGA", deform_groups=2))
 GENERATOR = dict(type="DSRDiff", dsrn=DSRN, grn=GRN)  # the inference generator GRN + DSRN
+# what a weights file may hold: plain scalar arguments only (the block counts stay the defaults)
+FILE_DSRN = dict(type="DSRN", scale=4, channels=8, guidance_dim=D, num_heads=2, zero_init_tail=True)
+FILE_GENERATOR = dict(type="DSRDiff", dsrn=FILE_DSRN, grn=GRN)
 
 
 def batch(b: int = 2, scale: int = 4, hr: int = 32, seed: int = 0) -> dict:
