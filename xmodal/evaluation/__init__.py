@@ -3,13 +3,13 @@
 from .dada_metric import DADAMetric
 from .functional import crop_border, mae, rmse
 from .fusion_cddfuse import stretch_to_255
-from .fusion_metrics import FusionMetric, fusion_metrics, metric_table
+from .fusion_metrics import FusionMetric, fusion_metrics, fusion_score, metric_table
 from .gdsr_eval import evaluate_generator, guide_effect
 from .gdsr_metric import GDSRMetric
 from .image_quality import PSNRSSIMMetric, psnr, ssim
 
 __all__ = [
     "rmse", "mae", "crop_border", "GDSRMetric", "DADAMetric", "FusionMetric", "fusion_metrics",
-    "metric_table", "stretch_to_255",
+    "metric_table", "fusion_score", "stretch_to_255",
     "PSNRSSIMMetric", "psnr", "ssim", "evaluate_generator", "guide_effect",
 ]

@@ -31,7 +31,7 @@ from xmodal.registry import METRICS
 __all__ = [
     "entropy", "standard_deviation", "spatial_frequency", "average_gradient",
     "mutual_information", "scd", "vif", "qabf", "ssim_fusion", "FUSION_METRICS", "CONVENTIONS",
-    "metric_table", "fusion_metrics", "FusionMetric",
+    "metric_table", "fusion_metrics", "SCORE_METRICS", "fusion_score", "FusionMetric",
 ]
 
 
@@ -437,6 +437,50 @@ def fusion_metrics(ir: Any, vis: Any, fused: Any, names: Sequence[str] | None = 
     return out
 
 
+#: The eight metrics of the published tables (CDDFuse, Tab. 1), the terms of :func:`fusion_score`.
+SCORE_METRICS: tuple[str, ...] = ("EN", "SD", "SF", "MI", "SCD", "VIF", "Qabf", "SSIM")
+
+#: Floor of each ratio in :func:`fusion_score` (a zero or negative metric, e.g. SCD of an
+#: output that copies one source, counts as 1/1000 of the baseline instead of -inf).
+_SCORE_FLOOR = 1e-3
+
+
+def fusion_score(model: dict[str, float], baseline: dict[str, float],
+                 names: Sequence[str] = SCORE_METRICS) -> float:
+    """Combined fusion score: geometric mean of the model-to-baseline ratios of ``names``.
+
+    ``score = exp(mean_k log(max(m_k / b_k, 1e-3)))``, ``m_k`` the model's mean metric
+    and ``b_k`` the baseline's (average fusion, in xmodal's recipes). 1.0 means "as
+    good as the baseline on average". A unit-free mean of ratios weighs each metric
+    equally; being a log-average, doubling one metric cannot buy a halving of
+    another, so an output that copies a source (high MI / VIF / Qabf, but an SCD
+    near 0) scores low. An xmodal criterion for choosing checkpoints, not a
+    published metric.
+
+    Args:
+        model: ``{name: value}`` of the model (at least ``names``).
+        baseline: ``{name: value}`` of the baseline, every value > 0.
+        names: the metrics combined (default :data:`SCORE_METRICS`).
+
+    Returns:
+        The score (> 0).
+
+    Raises:
+        KeyError: a name missing from ``model`` or ``baseline``.
+        ValueError: empty ``names``, or a baseline value <= 0 or not finite.
+    """
+    names = list(names)
+    if not names:
+        raise ValueError("names: at least one metric is needed")
+    logs = []
+    for n in names:
+        b = float(baseline[n])
+        if not np.isfinite(b) or b <= 0:
+            raise ValueError(f"baseline {n} must be finite and > 0 to form a ratio, got {b}")
+        logs.append(np.log(max(float(model[n]) / b, _SCORE_FLOOR)))
+    return float(np.exp(np.mean(logs)))
+
+
 def _luma255(x: torch.Tensor, name: str, rounded: bool = True) -> np.ndarray:
     """(C, H, W) image, C = 1 or 3 -> (H, W) float64 BT.601 luma x 255 (clipped + rounded)."""
     x = x.detach().cpu().to(torch.float64)
@@ -477,27 +521,37 @@ class FusionMetric(BaseMetric):
             ``(A + B) / 2`` and max-abs selection (``A`` where ``|A| >= |B|``), reported
             as ``avg/<name>`` and ``maxabs/<name>``.
         convention: ``'cddfuse'`` or ``'standard'`` (see above).
+        score: also report ``score``, :func:`fusion_score` of the model's means against
+            average fusion (needs ``with_baselines`` and every metric of
+            :data:`SCORE_METRICS` in ``names``): the checkpoint criterion of the
+            fusion recipes.
         collect_device, prefix: mmengine ``BaseMetric`` arguments.
 
     Returns (``evaluate``):
-        ``{name: mean over images}`` (+ the baselines' keys).
+        ``{name: mean over images}`` (+ the baselines' keys, + ``score``).
 
     Raises:
         KeyError: missing ``pred_fused`` or batch sources.
         ValueError: shapes differ; unknown metric name or convention; no results; a
-            constant fused image under 'cddfuse' (it cannot be stretched).
+            constant fused image under 'cddfuse' (it cannot be stretched); ``score``
+            without baselines or without a metric it combines.
     """
 
     default_prefix: str | None = ""
 
     def __init__(self, names: Sequence[str] | None = None, with_baselines: bool = False,
-                 convention: str = "cddfuse", collect_device: str = "cpu",
+                 convention: str = "cddfuse", score: bool = False, collect_device: str = "cpu",
                  prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.names = _check_names(names)
         metric_table(convention)  # validates the name early
         self.convention = convention
         self.with_baselines = bool(with_baselines)
+        missing = [n for n in SCORE_METRICS if n not in self.names]
+        if score and (not self.with_baselines or missing):
+            raise ValueError(f"score needs with_baselines=True and the metrics "
+                             f"{list(SCORE_METRICS)} (missing {missing})")
+        self.score = bool(score)
 
     def _score(self, ir: np.ndarray, vis: np.ndarray, fused: np.ndarray) -> dict[str, float]:
         """Score a fused luma x 255 (unrounded) in the metric's convention."""
@@ -533,6 +587,8 @@ class FusionMetric(BaseMetric):
             raise ValueError("FusionMetric: no results to average (empty dataset?)")
         keys = [k for k in results[0] if k != "img_name"]
         out = {k: float(np.mean([r[k] for r in results])) for k in keys}
+        if self.score:
+            out["score"] = fusion_score(out, {n: out[f"avg/{n}"] for n in SCORE_METRICS})
         rows = [("model", "")] + ([("avg", "avg/"), ("maxabs", "maxabs/")]
                                   if self.with_baselines else [])
         lines = ["method  " + " ".join(f"{n:>7}" for n in self.names)]
@@ -540,5 +596,7 @@ class FusionMetric(BaseMetric):
             lines.append(f"{tag:<7} " + " ".join(f"{out[pre + n]:7.3f}" for n in self.names))
         MMLogger.get_current_instance().info(
             f"FusionMetric ({len(results)} images, 8-bit luma, {self.convention} convention):\n"
-            + "\n".join(lines))
+            + "\n".join(lines)
+            + (f"\nscore (geometric mean of the 8 ratios to average fusion): {out['score']:.4f}"
+               if self.score else ""))
         return out

@@ -105,3 +105,25 @@ def test_ivif_model_modes():
     assert out[0].pred_fused.shape == (3, 8, 8) and out[1].pred_fused_y.shape == (1, 8, 8)
     with pytest.raises(ValueError, match="mode"):
         model(**batch, mode="bogus")
+
+
+def test_plain_net_shapes_zero_init_and_errors():
+    from xmodal.models.ivif import IVIFPlainNet
+
+    net = IVIFPlainNet(channels=8, num_resblocks=1, hidden=8, num_convs=3, zero_init_tail=True)
+    ir, vis = torch.rand(2, 1, 9, 11), torch.rand(2, 3, 9, 11)
+    assert torch.allclose(net(ir, vis), fuse_average(ir, rgb_to_ycbcr(vis)[:, :1]), atol=1e-6)
+    assert net.fuse_rgb(ir, vis).shape == (2, 3, 9, 11)
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in net.fusion) == 3
+    with pytest.raises(ValueError, match="num_convs must be >= 2"):
+        IVIFPlainNet(num_convs=1)
+    with pytest.raises(ValueError, match="hidden"):
+        IVIFPlainNet(hidden=0)
+    with pytest.raises(ValueError, match="vis"):
+        net(ir, torch.rand(2, 1, 9, 11))
+
+
+def test_ivifnet_state_dict_keys_unchanged_by_the_shared_base():
+    keys = {k.split(".")[0] for k in _net().state_dict()}
+    assert keys == {"ir_encoder", "vis_encoder", "lda", "dga", "merge", "gate", "attention",
+                    "decoder"}

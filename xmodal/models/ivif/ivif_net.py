@@ -17,7 +17,10 @@ the infrared image the *guide*.
    ``Y_F = (IR + Y_vis) / 2 + decoder(.)`` (zero-initialised last conv with
    ``zero_init_tail=True``: the untrained network is the average-fusion baseline).
 
-Colour is restored from the visible chroma (:meth:`IVIFNet.fuse_rgb`). The
+Colour is restored from the visible chroma (:meth:`IVIFNet.fuse_rgb`).
+:class:`IVIFPlainNet` is the ablation: the same encoders, decoder and residual,
+with steps 2-4 replaced by a plain stack of 3x3 convolutions on
+``cat(f_vis, f_ir)`` of about the same parameter count. The
 design follows the SeAFusion/CDDFuse family (Tang et al., Inf. Fusion 2022;
 Zhao et al., CVPR 2023) in its inputs, output and loss; it is not a
 re-implementation of either.
@@ -31,15 +34,70 @@ from torch import Tensor, nn
 from ...align import DGA, LDA
 from ...fuse import GatedConv, PixelAttentionFusion
 from ...registry import MODELS
+from ...utils.checks import check_positive_int
 from ..encoders import conv_decoder, conv_encoder
 from .color import rgb_to_ycbcr, ycbcr_to_rgb
 
-__all__ = ["IVIFNet"]
+__all__ = ["IVIFNet", "IVIFPlainNet"]
+
+
+class _IVIFBase(nn.Module):
+    """Encoders, decoder, input checks and colour output shared by the fusion networks.
+
+    Subclasses build ``self.fusion_modules`` in ``__init__`` and implement
+    ``fuse_features(f_vis, f_ir) -> (B, C, H, W)``.
+    """
+
+    def __init__(self, channels: int, num_resblocks: int, negative_slope: float,
+                 zero_init_tail: bool) -> None:
+        super().__init__()
+        self.ir_encoder = conv_encoder(1, channels, num_resblocks, negative_slope)
+        self.vis_encoder = conv_encoder(1, channels, num_resblocks, negative_slope)
+        self.decoder = conv_decoder(channels, 1, negative_slope, zero_init_tail)
+
+    @staticmethod
+    def _check(ir: Tensor, vis: Tensor) -> None:
+        for name, x, c in (("ir", ir, 1), ("vis", vis, 3)):
+            if not isinstance(x, Tensor):
+                raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+            if x.dim() != 4 or x.shape[1] != c:
+                raise ValueError(f"{name} must be (B, {c}, H, W), got {tuple(x.shape)}")
+        if ir.shape[0] != vis.shape[0] or ir.shape[-2:] != vis.shape[-2:]:
+            raise ValueError(f"ir {tuple(ir.shape)} and vis {tuple(vis.shape)} must share "
+                             "batch size and (H, W)")
+
+    def fuse_features(self, f_vis: Tensor, f_ir: Tensor) -> Tensor:  # pragma: no cover
+        raise NotImplementedError
+
+    def fuse_luma(self, ir: Tensor, vis_y: Tensor) -> Tensor:
+        """Fuse IR (B, 1, H, W) with the visible luma (B, 1, H, W) -> (B, 1, H, W)."""
+        fused = self.fuse_features(self.vis_encoder(vis_y), self.ir_encoder(ir))
+        return 0.5 * (ir + vis_y) + self.decoder(fused)
+
+    def forward(self, ir: Tensor, vis: Tensor) -> Tensor:
+        self._check(ir, vis)
+        return self.fuse_luma(ir, rgb_to_ycbcr(vis)[:, :1])
+
+    def fuse_rgb(self, ir: Tensor, vis: Tensor, fused_y: Tensor | None = None) -> Tensor:
+        """Fused colour image: fused Y with the visible Cb, Cr, clamped to [0, 1].
+
+        Args:
+            ir, vis: as in ``forward``.
+            fused_y: precomputed ``forward(ir, vis)`` output (computed when None).
+
+        Returns:
+            (B, 3, H, W) RGB in [0, 1].
+        """
+        self._check(ir, vis)
+        ycbcr = rgb_to_ycbcr(vis)
+        if fused_y is None:
+            fused_y = self.fuse_luma(ir, ycbcr[:, :1])
+        return ycbcr_to_rgb(torch.cat((fused_y.clamp(0, 1), ycbcr[:, 1:]), 1)).clamp(0, 1)
 
 
 @MODELS.register_module()
-class IVIFNet(nn.Module):
-    """Fuse an infrared image with the luma of a visible RGB image.
+class IVIFNet(_IVIFBase):
+    """Fuse an infrared image with the luma of a visible RGB image (D2A2 blocks).
 
     Args:
         channels: feature width C (32).
@@ -70,51 +128,64 @@ class IVIFNet(nn.Module):
     def __init__(self, channels: int = 32, num_resblocks: int = 2, deform_groups: int = 4,
                  per_channel_lda: bool = False, negative_slope: float = 0.2,
                  zero_init_tail: bool = False) -> None:
-        super().__init__()
-        self.ir_encoder = conv_encoder(1, channels, num_resblocks, negative_slope)
-        self.vis_encoder = conv_encoder(1, channels, num_resblocks, negative_slope)
+        super().__init__(channels, num_resblocks, negative_slope, zero_init_tail)
         self.lda = LDA(channels, hidden_channels=channels, per_channel=per_channel_lda)
         self.dga = DGA(channels, deform_groups=deform_groups)
         self.merge = nn.Conv2d(2 * channels, channels, 1)
         self.gate = GatedConv(channels)
         self.attention = PixelAttentionFusion(channels, negative_slope=negative_slope)
-        self.decoder = conv_decoder(channels, 1, negative_slope, zero_init_tail)
 
-    @staticmethod
-    def _check(ir: Tensor, vis: Tensor) -> None:
-        for name, x, c in (("ir", ir, 1), ("vis", vis, 3)):
-            if not isinstance(x, Tensor):
-                raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-            if x.dim() != 4 or x.shape[1] != c:
-                raise ValueError(f"{name} must be (B, {c}, H, W), got {tuple(x.shape)}")
-        if ir.shape[0] != vis.shape[0] or ir.shape[-2:] != vis.shape[-2:]:
-            raise ValueError(f"ir {tuple(ir.shape)} and vis {tuple(vis.shape)} must share "
-                             "batch size and (H, W)")
-
-    def fuse_luma(self, ir: Tensor, vis_y: Tensor) -> Tensor:
-        """Fuse IR (B, 1, H, W) with the visible luma (B, 1, H, W) -> (B, 1, H, W)."""
-        f_vis, f_ir = self.vis_encoder(vis_y), self.ir_encoder(ir)
+    def fuse_features(self, f_vis: Tensor, f_ir: Tensor) -> Tensor:
+        """LDA + DGA alignment of the IR features, gated merge, pixel attention (B, C, H, W)."""
         ir_aligned = self.dga(f_vis, f_ir, guide_aligned=self.lda(f_vis, f_ir))
         gated = self.gate(self.merge(torch.cat((f_vis, ir_aligned), dim=1)))
-        fused = self.attention(gated, f_vis)
-        return 0.5 * (ir + vis_y) + self.decoder(fused)
+        return self.attention(gated, f_vis)
 
-    def forward(self, ir: Tensor, vis: Tensor) -> Tensor:
-        self._check(ir, vis)
-        return self.fuse_luma(ir, rgb_to_ycbcr(vis)[:, :1])
 
-    def fuse_rgb(self, ir: Tensor, vis: Tensor, fused_y: Tensor | None = None) -> Tensor:
-        """Fused colour image: fused Y with the visible Cb, Cr, clamped to [0, 1].
+@MODELS.register_module()
+class IVIFPlainNet(_IVIFBase):
+    """The ablation of :class:`IVIFNet`: plain concatenation + convolution fusion.
 
-        Args:
-            ir, vis: as in ``forward``.
-            fused_y: precomputed ``forward(ir, vis)`` output (computed when None).
+    Same encoders, decoder, average-plus-residual output and colour handling as
+    :class:`IVIFNet`; the D2A2 blocks (LDA, DGA, GatedConv, PixelAttentionFusion)
+    are replaced by ``conv3x3(2C -> hidden)``, ``num_convs - 2`` times
+    ``conv3x3(hidden -> hidden)`` and ``conv3x3(hidden -> C)`` on ``cat(f_vis, f_ir)``,
+    LeakyReLU between them. With ``channels=32, hidden=60, num_convs=4`` the
+    network has 2.4 % fewer parameters than ``IVIFNet(channels=32)`` (tested
+    within 5 % by the recipe test).
 
-        Returns:
-            (B, 3, H, W) RGB in [0, 1].
-        """
-        self._check(ir, vis)
-        ycbcr = rgb_to_ycbcr(vis)
-        if fused_y is None:
-            fused_y = self.fuse_luma(ir, ycbcr[:, :1])
-        return ycbcr_to_rgb(torch.cat((fused_y.clamp(0, 1), ycbcr[:, 1:]), 1)).clamp(0, 1)
+    Args:
+        channels: feature width C (32).
+        num_resblocks: residual blocks per encoder (2).
+        hidden: width of the fusion convolutions (60).
+        num_convs: fusion convolutions (>= 2; 4).
+        negative_slope: LeakyReLU slope (0.2).
+        zero_init_tail: as :class:`IVIFNet`.
+
+    Shape / Raises: as :class:`IVIFNet`; ValueError also for ``num_convs < 2`` or a
+    non-positive ``hidden``.
+
+    Example:
+        >>> net = IVIFPlainNet(channels=8, num_resblocks=1, hidden=8)
+        >>> net(torch.rand(1, 1, 16, 16), torch.rand(1, 3, 16, 16)).shape
+        torch.Size([1, 1, 16, 16])
+    """
+
+    def __init__(self, channels: int = 32, num_resblocks: int = 2, hidden: int = 60,
+                 num_convs: int = 4, negative_slope: float = 0.2,
+                 zero_init_tail: bool = False) -> None:
+        super().__init__(channels, num_resblocks, negative_slope, zero_init_tail)
+        check_positive_int(hidden, "hidden")
+        if check_positive_int(num_convs, "num_convs") < 2:
+            raise ValueError(f"num_convs must be >= 2, got {num_convs}")
+        widths = [2 * channels] + [hidden] * (num_convs - 1) + [channels]
+        layers: list[nn.Module] = []
+        for i, (cin, cout) in enumerate(zip(widths[:-1], widths[1:])):
+            layers.append(nn.Conv2d(cin, cout, 3, padding=1))
+            if i < num_convs - 1:
+                layers.append(nn.LeakyReLU(negative_slope, inplace=True))
+        self.fusion = nn.Sequential(*layers)
+
+    def fuse_features(self, f_vis: Tensor, f_ir: Tensor) -> Tensor:
+        """``fusion(cat(f_vis, f_ir))`` (B, C, H, W)."""
+        return self.fusion(torch.cat((f_vis, f_ir), dim=1))
