@@ -10,13 +10,16 @@ checks the inputs, :mod:`xmodal.apis.depth_io` reads and writes the depth format
 (atomically, :mod:`xmodal.apis.atomic`), :mod:`xmodal.apis.holes` handles invalid
 pixels and :mod:`xmodal.apis.tiling` runs large inputs tile by tile;
 :func:`retain_freed_memory` (:mod:`xmodal.apis.cpu_runtime`) is an opt-in
-allocator setting for CPU inference processes.
+allocator setting for CPU inference processes. ``fuse(ir, vis, model='ivifnet')``
+(:mod:`xmodal.apis.fusion`) fuses an infrared / visible pair; ``fuse_file`` is
+the file-level helper of ``xmodal fuse``.
 """
 
 from .atomic import atomic_write
 from .cpu_runtime import retain_freed_memory
 from .depth_io import DEPTH_UNITS, colourise, read_depth, read_rgb, write_depth
-from .files import bicubic_baseline, pair_inputs, upsample_file
+from .files import bicubic_baseline, pair_files, pair_inputs, upsample_file
+from .fusion import build_fusion_model, fuse, fuse_file
 from .holes import fill_invalid, invalid_mask, invalid_support_hr
 from .inference import upsample
 from .inferencer import GDSRBatch, GDSRInferencer, resolve_device
@@ -24,6 +27,7 @@ from .tiling import tiled_forward
 
 __all__ = [
     "DEPTH_UNITS", "GDSRBatch", "GDSRInferencer", "atomic_write", "bicubic_baseline",
+    "build_fusion_model", "fuse", "fuse_file", "pair_files",
     "colourise", "fill_invalid", "invalid_mask", "invalid_support_hr", "pair_inputs",
     "read_depth", "read_rgb", "resolve_device", "retain_freed_memory", "tiled_forward",
     "upsample", "upsample_file", "write_depth",

@@ -50,8 +50,8 @@ from .holes import fill_invalid, invalid_mask
 from .inference import upsample
 from .inferencer import GDSRInferencer, logger
 
-__all__ = ["list_inputs", "pair_key_tag", "pair_inputs", "output_paths", "check_out_dir",
-           "bicubic_baseline", "upsample_file"]
+__all__ = ["list_inputs", "pair_key_tag", "pair_files", "pair_inputs", "output_paths",
+           "check_out_dir", "bicubic_baseline", "upsample_file"]
 
 #: Characters a folder's shared name tag starts with (``_RGB``, ``-depth``, ``.lr``).
 TAG_SEPARATORS = "_-. "
@@ -102,6 +102,39 @@ def _by_id(files: list[Path], name: str) -> dict[str, Path]:
     return list_by_id(files[0].parent, sorted({tag + p.suffix for p in files}), name)
 
 
+def pair_files(paths: dict[str, str | Path], suffixes: dict[str, tuple[str, ...]],
+               who: str) -> list[tuple[Path, ...]]:
+    """Pair inputs of several roles: one file each, or folders paired by image id.
+
+    The id is the file stem minus the folder's tag (see the module docstring),
+    matched as the datasets match them (:mod:`xmodal.datasets.pairing`). Shared by
+    ``xmodal upsample`` (:func:`pair_inputs`) and ``xmodal fuse``.
+
+    Args:
+        paths: ``{role: file or folder}`` in output order (e.g. ``{'ir': .., 'vis': ..}``).
+        suffixes: ``{role: accepted file suffixes}``.
+        who: the command, named in the errors.
+
+    Returns:
+        One tuple of paths per pair, in the order of ``paths``, sorted by id.
+
+    Raises:
+        FileNotFoundError: a path does not exist.
+        ValueError: a file next to a folder, a folder with one id for several files
+            (``a.png`` + ``a.jpg``), or ids that do not pair up one to one (the
+            message lists the unpaired files).
+    """
+    paths = {n: Path(p) for n, p in paths.items()}
+    files = {n: list_inputs(p, suffixes[n], n) for n, p in paths.items()}
+    if all(p.is_file() for p in paths.values()):
+        return [tuple(f[0] for f in files.values())]
+    if any(p.is_file() for p in paths.values()):
+        raise ValueError(f"{', '.join(paths)}: give all files or all folders")
+    by_id = {n: _by_id(f, n) for n, f in files.items()}
+    ids = match_ids(by_id, who, " and ".join(str(p) for p in paths.values()))
+    return [tuple(by_id[n][k] for n in paths) for k in ids]
+
+
 def pair_inputs(
     rgb: str | Path, depth: str | Path, gt: str | Path | None = None
 ) -> list[tuple[Path, Path, Path | None]]:
@@ -123,16 +156,10 @@ def pair_inputs(
             (``a.png`` + ``a.npy``), or ids that do not pair up one to one (the
             message lists the unpaired files).
     """
-    paths = {"rgb": Path(rgb), "depth": Path(depth)} | ({"gt": Path(gt)} if gt else {})
+    paths = {"rgb": rgb, "depth": depth} | ({"gt": gt} if gt else {})
     suffixes = {"rgb": IMAGE_SUFFIXES, "depth": DEPTH_SUFFIXES, "gt": DEPTH_SUFFIXES}
-    files = {n: list_inputs(p, suffixes[n], n) for n, p in paths.items()}
-    if all(p.is_file() for p in paths.values()):
-        return [(files["rgb"][0], files["depth"][0], files["gt"][0] if gt else None)]
-    if any(p.is_file() for p in paths.values()):
-        raise ValueError(f"{', '.join(paths)}: give all files or all folders")
-    by_id = {n: _by_id(f, n) for n, f in files.items()}
-    ids = match_ids(by_id, "xmodal upsample", " and ".join(str(p) for p in paths.values()))
-    return [(by_id["rgb"][k], by_id["depth"][k], by_id["gt"][k] if gt else None) for k in ids]
+    pairs = pair_files(paths, suffixes, "xmodal upsample")
+    return [(p[0], p[1], p[2] if gt else None) for p in pairs]
 
 
 def output_paths(depth_path: str | Path, out_dir: str | Path, colormap: str | None = None,

@@ -1,4 +1,5 @@
-"""The ``xmodal`` command: ``xmodal upsample``, ``xmodal evaluate``, ``xmodal export``.
+"""The ``xmodal`` command: ``xmodal upsample``, ``xmodal evaluate``, ``xmodal export``,
+``xmodal fuse``.
 
 Each command is a module of :mod:`xmodal.tools` with a ``main(argv)`` (see
 :mod:`xmodal.tools.upsample`, :mod:`xmodal.tools.evaluate`); adding one is one
@@ -20,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("xmodal.tools.evaluate",
                  "benchmark RMSE of a pretrained model beside bicubic"),
     "export": ("xmodal.tools.export", "export a model to ONNX or torch.export (.pt2)"),
+    "fuse": ("xmodal.tools.fuse", "infrared-visible fusion of your own IR + visible pairs"),
 }
 
 

@@ -34,8 +34,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sys
 from pathlib import Path
+
+from xmodal.tools._cli import first_line, print_error
 
 __all__ = ["build_parser", "main"]
 
@@ -105,12 +106,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
 
 
 def _error(msg: str) -> None:
-    print(f"{PROG}: error: {msg}", file=sys.stderr)
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
+    print_error(PROG, msg)
 
 
 def _check_args(args: argparse.Namespace) -> list:
@@ -158,7 +154,7 @@ def _run_pairs(args: argparse.Namespace, pairs: list) -> tuple[int, list[dict]]:
                                 overwrite=not args.no_overwrite, **kwargs)
         except (OSError, ValueError, TypeError, ImportError, RuntimeError) as err:
             failed += 1
-            _error(_first_line(err))
+            _error(first_line(err))
             continue
         out = res["outputs"][0]
         if "rmse" in res:
@@ -195,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         pairs = _check_args(args)
     except (OSError, ValueError, ImportError) as err:
-        _error(_first_line(err))
+        _error(first_line(err))
         raise SystemExit(1) from None
     from xmodal.apis import retain_freed_memory
     from xmodal.apis.inferencer import resolve_device
@@ -208,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             _write_summary(args.out, rows)
         except OSError as err:
             failed += 1
-            _error(_first_line(err))
+            _error(first_line(err))
     if failed:
         if len(pairs) > 1:
             _error(f"{failed} of {len(pairs)} input(s) failed")
