@@ -29,7 +29,7 @@ MODELS = Registry(
     "model",
     parent=_mm.MODELS,
     scope="xmodal",
-    locations=["xmodal.align", "xmodal.fuse", "xmodal.models", "xmodal.refine"],
+    locations=["xmodal.align", "xmodal.fuse", "xmodal.models", "xmodal.refine", "xmodal.engine"],
 )
 DATASETS = Registry(
     "dataset",
@@ -53,11 +53,11 @@ METRICS = Registry(
 # Children of the remaining mmengine roots, so that a config with
 # default_scope='xmodal' finds mmengine's loops, hooks, samplers, optimisers...
 # through the xmodal scope (without mmengine's "failed to search registry" warnings).
-# xmodal.engine adds XmodalRunner, PortableCheckpointHook and AutocastOptimWrapper.
+# xmodal.engine adds XmodalRunner, its hooks and loops, WarmupEMA and AutocastOptimWrapper.
 RUNNERS = Registry("runner", parent=_mm.RUNNERS, scope="xmodal", locations=["xmodal.engine"])
 RUNNER_CONSTRUCTORS = Registry(
     "runner constructor", parent=_mm.RUNNER_CONSTRUCTORS, scope="xmodal")
-LOOPS = Registry("loop", parent=_mm.LOOPS, scope="xmodal")
+LOOPS = Registry("loop", parent=_mm.LOOPS, scope="xmodal", locations=["xmodal.engine"])
 HOOKS = Registry("hook", parent=_mm.HOOKS, scope="xmodal", locations=["xmodal.engine"])
 LOG_PROCESSORS = Registry("log_processor", parent=_mm.LOG_PROCESSORS, scope="xmodal")
 OPTIMIZERS = Registry("optimizer", parent=_mm.OPTIMIZERS, scope="xmodal")

@@ -19,7 +19,9 @@ from .protocol import (
     resize_bicubic_pil,
     upsample_bicubic_pil,
 )
+from .rgbdd_split import RGBDDSplitDataset
 from .refsr import CropRefSR, MakeLRBicubicRGB, PackRefSRInputs, RefSRDataset, resolve_refsr_root
+from .train_transforms import DegradeLRDepth, RandomHardCropPair, bicubic_miss
 from .transforms import (
     MakeLRDepth,
     MakeRealLRDepth,
@@ -31,7 +33,8 @@ from .transforms import (
 
 __all__ = [
     "BaseGDSRDataset", "FolderPairGDSRDataset", "MiddleburyDataset", "LuDataset",
-    "RGBDDDataset", "NYUv2Dataset", "default_test_pipeline", "default_train_pipeline",
+    "RGBDDDataset", "RGBDDSplitDataset", "RandomHardCropPair", "DegradeLRDepth",
+    "bicubic_miss", "NYUv2Dataset", "default_test_pipeline", "default_train_pipeline",
     "resolve_data_root", "resolve_gdsr_root", "SUPPORTED_SCALES", "check_scale", "mod_crop",
     "make_lr_bicubic",
     "minmax_normalise", "minmax_denormalise", "upsample_bicubic_pil", "resize_bicubic_pil",

@@ -11,7 +11,7 @@ import torch
 from mmengine.model import BaseDataPreprocessor
 from torch import Tensor
 
-from ..registry import MODELS
+from ..registry import MODELS, build_block
 
 __all__ = ["GDSRDataPreprocessor", "MultiInputDataPreprocessor", "stack_inputs"]
 
@@ -58,6 +58,9 @@ class GDSRDataPreprocessor(BaseDataPreprocessor):
             channel reordering (e.g. ImageNet mean for DKN/DCTNet-style models);
             the guide stays ``/ 255`` (in [0, 1]) when None, as D2A2 expects.
         guide_std: optional per-channel std the guide is divided by.
+        batch_augments: configs of guide augmentations applied to training batches
+            only, in order (e.g. ``[dict(type='GuideMix', prob=0.25)]``,
+            :class:`~xmodal.models.GuideMix`), before the mean/std normalisation.
 
     Shape:
         - guide: list of (3, H, W) float tensors in [0, 1] -> (B, 3, H, W) float32.
@@ -78,8 +81,11 @@ class GDSRDataPreprocessor(BaseDataPreprocessor):
         guide_channel_order: str = "rgb",
         guide_mean: Sequence[float] | None = None,
         guide_std: Sequence[float] | None = None,
+        batch_augments: Sequence[dict] | None = None,
     ) -> None:
         super().__init__()
+        self.batch_augments = torch.nn.ModuleList(
+            build_block(cfg) for cfg in (batch_augments or ()))
         if guide_channel_order not in ("rgb", "bgr"):
             raise ValueError(
                 f"guide_channel_order must be 'rgb' or 'bgr', got {guide_channel_order!r}"
@@ -97,6 +103,9 @@ class GDSRDataPreprocessor(BaseDataPreprocessor):
         lr = stack_inputs(inputs["lr"], "lr").float()
         if self.guide_channel_order == "bgr":
             guide = guide.flip(1)
+        if training:
+            for augment in self.batch_augments:
+                guide = augment(guide)
         guide = (guide - self.guide_mean) / self.guide_std
         return {"inputs": {"lr": lr, "guide": guide}, "data_samples": data.get("data_samples")}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..registry import MODELS
+from ..registry import MODELS, build_block
 
-__all__ = ["GradientL1Loss", "L1Loss", "MSELoss", "gradient_l1_loss"]
+__all__ = ["CompositeLoss", "GradientL1Loss", "L1Loss", "MSELoss", "RMSELoss",
+           "gradient_l1_loss"]
 
 _REDUCTIONS = ("mean", "sum")
 
@@ -119,3 +120,58 @@ class GradientL1Loss(nn.Module):
 
     def forward(self, pred: Tensor, target: Tensor) -> Tensor:
         return self.loss_weight * gradient_l1_loss(pred, target)
+
+
+@MODELS.register_module()
+class RMSELoss(nn.Module):
+    """``loss_weight * mean_b sqrt(mean_{c,h,w} (pred - target)^2 + eps)``: per-sample RMSE.
+
+    The form of the GDSR benchmark metric, which averages each frame's RMSE:
+    large (edge) errors weigh more than under L1.
+
+    Args:
+        loss_weight: multiplier of the loss (1.0).
+        eps: added under the root, so the gradient stays finite at zero error (> 0).
+
+    Shape:
+        pred, target: (B, ...) equal shapes -> scalar.
+
+    Raises:
+        ValueError: shapes differ, or ``eps`` is not > 0.
+    """
+
+    def __init__(self, loss_weight: float = 1.0, eps: float = 1e-12) -> None:
+        super().__init__()
+        if not eps > 0:
+            raise ValueError(f"eps must be > 0, got {eps}")
+        self.loss_weight, self.eps = loss_weight, eps
+
+    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
+        _check_same_shape(pred, target)
+        mse = (pred - target).square().flatten(1).mean(1)
+        return self.loss_weight * (mse + self.eps).sqrt().mean()
+
+
+@MODELS.register_module()
+class CompositeLoss(nn.Module):
+    """The sum of several losses of ``(pred, target)``, each with its own ``loss_weight``.
+
+    Args:
+        losses: configs (or modules) of the terms, e.g.
+            ``[dict(type='RMSELoss'), dict(type='GradientL1Loss', loss_weight=1.0)]``.
+
+    Shape:
+        pred, target: as every term accepts -> scalar.
+
+    Raises:
+        ValueError: ``losses`` is empty.
+    """
+
+    def __init__(self, losses: list) -> None:
+        super().__init__()
+        if not losses:
+            raise ValueError("losses must list at least one loss config")
+        self.terms = nn.ModuleList(build_block(cfg) for cfg in losses)
+
+    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
+        return sum(term(pred, target) for term in self.terms)
