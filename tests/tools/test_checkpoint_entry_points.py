@@ -116,3 +116,44 @@ def test_missing_data_root_is_one_line(tmp_path):
                          "train_dataloader.dataset.data_root=/no/such/folder"])
     msg = str(exc.value.code)
     assert msg.startswith("error:") and "/no/such/folder" in msg and "\n" not in msg.strip()
+
+
+def _tiny_generator_state() -> dict:
+    """The state dict of the generator the tiny recipe builds (seeded random weights)."""
+    from mmengine.config import Config
+
+    from xmodal.registry import MODELS
+
+    cfg = Config.fromfile(str(RECIPE))
+    cfg.merge_from_dict({k: eval(v) for k, v in (o.split("=", 1) for o in TINY)
+                         if k.startswith("model.")})
+    torch.manual_seed(0)
+    return MODELS.build(cfg.model.generator).state_dict()
+
+
+def test_test_tool_maps_a_weights_file_and_matches_the_checkpoint_layout(tmp_path):
+    state = _tiny_generator_state()
+    weights, ckpt = tmp_path / "w.pth", tmp_path / "ckpt.pth"
+    torch.save({"format": "xmodal-weights-v1", "arch": {"type": "D2A2", "scale": 4},
+                "state_dict": state, "meta": {}}, weights)
+    torch.save({"state_dict": {f"generator.{k}": v for k, v in state.items()}, "meta": {}}, ckpt)
+    run = ENTRY_POINTS["test --checkpoint"]
+    assert run(weights, tmp_path / "a") == run(ckpt, tmp_path / "b")
+
+
+@pytest.mark.parametrize("entry", ["test --checkpoint", "train load_from", "train --resume"])
+def test_another_models_checkpoint_is_refused(entry, tmp_path):
+    other = {f"generator.{k}": v for k, v in torch.load(
+        ROOT / "xmodal" / "weights" / "d2a2_rgbdd_x4.pth", weights_only=True)[
+        "state_dict"].items()}  # channels 64: the tiny recipe has 8
+    torch.save({"state_dict": other, "meta": {}}, tmp_path / "other.pth")
+    msg = _one_line_error(ENTRY_POINTS[entry], tmp_path / "other.pth", tmp_path / "wd")
+    assert "does not fit GDSRModel" in msg and "of another shape" in msg
+
+
+def test_test_tool_refuses_a_checkpoint_missing_keys(tmp_path):
+    state = {f"generator.{k}": v for k, v in _tiny_generator_state().items()}
+    state.pop(next(iter(state)))
+    torch.save({"state_dict": state, "meta": {}}, tmp_path / "part.pth")
+    msg = _one_line_error(ENTRY_POINTS["test --checkpoint"], tmp_path / "part.pth", tmp_path)
+    assert "1 missing key(s)" in msg

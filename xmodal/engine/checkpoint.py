@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 __all__ = ["CheckpointError", "checkpoint_safe_globals", "load_checkpoint", "to_portable",
-           "from_portable"]
+           "from_portable", "check_checkpoint_fits", "state_mismatch"]
 
 _BUFFER_TAG = "xmodal.history_buffer"
 
@@ -109,6 +109,63 @@ def load_checkpoint(path: str | os.PathLike, map_location: Any = "cpu") -> Any:
             return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # torch raises many types for a bad file
         raise CheckpointError(f"cannot load checkpoint {path}: {_reason(err)}") from None
+
+
+def state_mismatch(own: dict, state: dict, allow_missing: bool = False) -> str | None:
+    """What keeps ``state`` from loading strictly into a module whose state dict is ``own``.
+
+    Args:
+        own: the module's ``state_dict()``.
+        state: the tensors to load.
+        allow_missing: do not count keys of ``own`` that ``state`` lacks.
+
+    Returns:
+        One line (counts of missing, unexpected and other-shape keys, with an example
+        of each; or that no key matches), None when the keys and shapes fit.
+    """
+    missing = [] if allow_missing else [k for k in own if k not in state]
+    extra = [k for k in state if k not in own]
+    shapes = [k for k in own if k in state and hasattr(state[k], "shape")
+              and tuple(own[k].shape) != tuple(state[k].shape)]
+    parts = [f"{len(missing)} missing key(s), e.g. {missing[0]}" if missing else "",
+             f"{len(extra)} unexpected key(s), e.g. {extra[0]}" if extra else "",
+             f"{len(shapes)} of another shape, e.g. {shapes[0]} {tuple(state[shapes[0]].shape)} "
+             f"vs {tuple(own[shapes[0]].shape)}" if shapes else ""]
+    if not any(parts) and own and not any(k in own for k in state):
+        parts = ["no key matches the model"]
+    return "; ".join(p for p in parts if p) or None
+
+
+def check_checkpoint_fits(model: torch.nn.Module, checkpoint: Any, path: str | os.PathLike,
+                          revise_keys: list | tuple = (), allow_missing: bool = False) -> None:
+    """Refuse a checkpoint whose ``state_dict`` is another model's.
+
+    A non-strict load of another model's checkpoint matches few or no keys and then
+    trains from scratch or evaluates an untrained network without a word; this check
+    runs before any parameter is copied.
+
+    Args:
+        model: the model to load into (unwrapped).
+        checkpoint: the loaded checkpoint (``{'state_dict': ...}``) or a bare state dict.
+        path: the file, named in the error.
+        revise_keys: mmengine's ``(pattern, replacement)`` key revisions, applied first.
+        allow_missing: accept model keys the checkpoint lacks (fine-tuning from a part,
+            e.g. a DSR-Diff stage-1 checkpoint without the GRN); unexpected keys and
+            other shapes are refused always.
+
+    Raises:
+        CheckpointError: unexpected keys, other shapes, no matching key, or (without
+            ``allow_missing``) missing keys; one line naming ``path`` and an example.
+    """
+    state = checkpoint.get("state_dict", checkpoint) if isinstance(checkpoint, dict) else None
+    if not isinstance(state, dict):
+        raise CheckpointError(f"checkpoint {path} holds no state dict")
+    for pattern, repl in revise_keys:
+        state = {re.sub(pattern, repl, k): v for k, v in state.items()}
+    problem = state_mismatch(model.state_dict(), state, allow_missing)
+    if problem is not None:
+        raise CheckpointError(f"checkpoint {path} does not fit {type(model).__name__} (another "
+                              f"model's?): {problem}")
 
 
 def _map_history_buffers(checkpoint: Any, fn: Callable[[Any], Any]) -> Any:

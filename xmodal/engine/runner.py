@@ -33,7 +33,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from xmodal.registry import RUNNERS
 
-from .checkpoint import load_checkpoint
+from .checkpoint import check_checkpoint_fits, load_checkpoint
 from .dist import init_cpu_process_group, resolve_backend
 from .hooks import PortableCheckpointHook
 
@@ -126,15 +126,24 @@ class XmodalRunner(Runner):
         """Load ``filename`` into the model through :func:`xmodal.engine.load_checkpoint`.
 
         Same arguments and return value as ``mmengine.runner.Runner.load_checkpoint``,
-        for local files only.
+        for local files only. Another model's checkpoint is refused before anything is
+        copied (:func:`~xmodal.engine.checkpoint.check_checkpoint_fits`: unexpected keys
+        or other shapes; missing keys too when ``strict`` or under :meth:`test`).
         """
         checkpoint = load_checkpoint(filename, map_location=map_location)
         self.call_hook("after_load_checkpoint", checkpoint=checkpoint)
         model = self.model.module if is_model_wrapper(self.model) else self.model
+        check_checkpoint_fits(model, checkpoint, filename, revise_keys, allow_missing=not (
+            strict or getattr(self, "_load_every_key", False)))
         checkpoint = _load_checkpoint_to_model(model, checkpoint, strict, revise_keys=revise_keys)
         self._has_loaded = True
         self.logger.info(f"Load checkpoint from {filename}")
         return checkpoint
+
+    def test(self) -> dict:
+        """mmengine's test; the checkpoint loaded first must hold every key of the model."""
+        self._load_every_key = True
+        return super().test()
 
     def train(self) -> torch.nn.Module:
         """Log the global batch size, then mmengine's training."""

@@ -41,8 +41,7 @@ from torch import nn
 from xmodal.zoo import ModelEntry, get_model_entry
 
 __all__ = ["WEIGHTS_DIR", "FORMAT", "shipped_path", "default_arch", "file_sha256",
-           "verify_sha256", "load_weights_file", "build_generator", "save_weights",
-           "state_mismatch"]
+           "verify_sha256", "load_weights_file", "build_generator", "save_weights"]
 
 #: Folder of the shipped weight files (file names: :data:`xmodal.zoo.MODEL_TABLE`).
 WEIGHTS_DIR = Path(__file__).resolve().parent
@@ -279,30 +278,10 @@ def build_generator(
     return generator.eval(), dict(loaded["meta"], path=str(path))
 
 
-def state_mismatch(own: dict, state: dict) -> str | None:
-    """What keeps ``state`` from loading strictly into a module whose state dict is ``own``.
-
-    Args:
-        own: the module's ``state_dict()``.
-        state: the tensors to load.
-
-    Returns:
-        One line (counts of missing, unexpected and other-shape keys, with an example
-        of each), or None when every key and shape matches.
-    """
-    missing = [k for k in own if k not in state]
-    extra = [k for k in state if k not in own]
-    shapes = [k for k in own if k in state and tuple(own[k].shape) != tuple(state[k].shape)]
-    parts = [f"{len(missing)} missing key(s), e.g. {missing[0]}" if missing else "",
-             f"{len(extra)} unexpected key(s), e.g. {extra[0]}" if extra else "",
-             f"{len(shapes)} of another shape, e.g. {shapes[0]} {tuple(state[shapes[0]].shape)} "
-             f"vs {tuple(own[shapes[0]].shape)}" if shapes else ""]
-    text = "; ".join(p for p in parts if p)
-    return text or None
-
-
 def _load_state(generator: nn.Module, state: dict, what: str) -> None:
     """Strict load of float tensors where the generator has float tensors (no silent cast)."""
+    from xmodal.engine.checkpoint import state_mismatch
+
     own = generator.state_dict()
     problem = state_mismatch(own, state)
     if problem is not None:
