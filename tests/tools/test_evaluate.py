@@ -53,3 +53,26 @@ def test_weights_arch_naming_code_runs_nothing(tmp_path, capsys):
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("error:") and "arch argument" in err[0]
         assert not marker.exists()
+
+
+def test_subset_scores_the_validation_frames_of_the_split(real_data_dir, capsys):
+    root = real_data_dir("gdsr", "rgbdd")
+    assert main(["--dataset", "rgbdd", "--subset", "val", "--data-root", str(root),
+                 "--model", "bicubic", "--scales", "8", "--limit", "2"]) == 0
+    row = [r for r in capsys.readouterr().out.splitlines() if r.startswith("| x8")][0]
+    printed = float(row.strip("|").split("|")[3])
+    from xmodal.datasets import RGBDDDataset, RGBDDSplitDataset
+    from xmodal.evaluation import evaluate_generator
+    from xmodal.models import Bicubic
+
+    val = evaluate_generator(Bicubic(scale=8), RGBDDSplitDataset(
+        subset="val", data_root=root, scale=8), indices=[0, 1])["bicubic_rmse"]
+    first = evaluate_generator(Bicubic(scale=8), RGBDDDataset(data_root=root, scale=8),
+                               indices=[0, 1])["bicubic_rmse"]
+    assert printed == pytest.approx(val, abs=1e-4) and abs(val - first) > 1e-3
+
+
+def test_subset_needs_the_rgbdd_dataset(capsys):
+    with pytest.raises(SystemExit):
+        main(["--sample", "--subset", "val"])
+    assert "--subset selects RGB-D-D frames" in capsys.readouterr().err

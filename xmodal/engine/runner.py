@@ -32,12 +32,13 @@ from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from torch.nn.parallel import DistributedDataParallel
 
 from xmodal.registry import RUNNERS
+from xmodal.weights import FORMAT as WEIGHTS_FORMAT
 
 from .checkpoint import check_checkpoint_fits, load_checkpoint
 from .dist import init_cpu_process_group, resolve_backend
 from .hooks import PortableCheckpointHook
 
-__all__ = ["XmodalRunner", "build_runner", "global_batch_size"]
+__all__ = ["XmodalRunner", "build_runner", "global_batch_size", "weights_file_as_checkpoint"]
 
 
 def global_batch_size(cfg, world_size: int = 1) -> int:
@@ -57,6 +58,21 @@ def global_batch_size(cfg, world_size: int = 1) -> int:
     wrapper = cfg.get("optim_wrapper") or {}
     accumulate = wrapper.get("accumulative_counts", 1) if isinstance(wrapper, dict) else 1
     return int(batch) * int(world_size) * int(accumulate)
+
+
+def weights_file_as_checkpoint(weights: dict) -> dict:
+    """An xmodal weights file as an mmengine checkpoint of the model holding its generator.
+
+    Args:
+        weights: the loaded file (``format``, ``arch``, ``state_dict``, ``meta``).
+
+    Returns:
+        ``{'state_dict': {'generator.<key>': float32 tensor}, 'meta': {}}`` (float16
+        entries cast to float32, the training precision).
+    """
+    state = {f"generator.{k}": v.float() if v.is_floating_point() else v
+             for k, v in weights["state_dict"].items()}
+    return {"state_dict": state, "meta": {}}
 
 
 def build_runner(cfg) -> Runner:
@@ -129,8 +145,13 @@ class XmodalRunner(Runner):
         for local files only. Another model's checkpoint is refused before anything is
         copied (:func:`~xmodal.engine.checkpoint.check_checkpoint_fits`: unexpected keys
         or other shapes; missing keys too when ``strict`` or under :meth:`test`).
+        An xmodal weights file (``xmodal/weights/*.pth``, e.g.
+        ``load_from`` of a shipped file to fine-tune it) is read as the checkpoint of
+        a model whose ``generator`` it is, loaded strictly (every key must match).
         """
         checkpoint = load_checkpoint(filename, map_location=map_location)
+        if isinstance(checkpoint, dict) and checkpoint.get("format") == WEIGHTS_FORMAT:
+            checkpoint, strict = weights_file_as_checkpoint(checkpoint), True
         self.call_hook("after_load_checkpoint", checkpoint=checkpoint)
         model = self.model.module if is_model_wrapper(self.model) else self.model
         check_checkpoint_fits(model, checkpoint, filename, revise_keys, allow_missing=not (

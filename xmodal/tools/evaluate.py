@@ -44,6 +44,10 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
                    help="use the sample embedded in the package (6 Middlebury frames)")
     p.add_argument("--limit", type=int, help="score the first N frames only")
     p.add_argument("--guide", default="true", choices=["true", "mismatched"])
+    p.add_argument("--subset", choices=["train", "val", "test_realworld"],
+                   help="with --dataset rgbdd: only the frames of that subset of the package's "
+                        "RGB-D-D split (xmodal.datasets.splits; 'val' is what the shipped "
+                        "weights were chosen on)")
     return p
 
 
@@ -54,6 +58,8 @@ def _dataset(args: argparse.Namespace, scale: int):
     root = args.data_root
     if args.sample:
         root = EMBEDDED_DATA / "gdsr" / args.dataset
+    if args.subset is not None:
+        return ds.RGBDDSplitDataset(subset=args.subset, data_root=root, scale=scale)
     return getattr(ds, DATASETS[args.dataset])(data_root=root, scale=scale)
 
 
@@ -83,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.limit is not None and args.limit < 1:
         build_parser().error(f"--limit must be a positive integer, got {args.limit}")
+    if args.subset is not None and args.dataset != "rgbdd":
+        build_parser().error(f"--subset selects RGB-D-D frames; it needs --dataset rgbdd, "
+                             f"got --dataset {args.dataset}")
     from mmengine.logging import MMLogger
 
     MMLogger.get_instance("xmodal-evaluate", log_level="WARNING")  # the table says it all
