@@ -78,3 +78,22 @@ def _export_and_load(name: str, checkpoint: Path, out: Path) -> None:
     for k, v in net.state_dict().items():
         assert torch.equal(v, state[f"generator.{k}"].float()), k
     assert meta["checkpoint"] == str(checkpoint)
+
+
+def test_the_recipe_resumes(real_data_dir, tmp_path):
+    from xmodal.engine import build_runner
+
+    real_data_dir("ivif", "roadscene_train")
+    opts = {"work_dir": str(tmp_path), "train_cfg.val_interval": 100,
+            "train_dataloader.batch_size": 1, "train_dataloader.dataset.pipeline.0.size": 32,
+            "default_hooks.checkpoint.interval": 1, "default_hooks.checkpoint.save_best": None,
+            "val_dataloader.dataset.indices": [6]}  # the loop validates at its last iteration
+    for iters, resume in ((1, False), (2, True)):
+        cfg = _cfg(RECIPES[0])
+        cfg.merge_from_dict(dict(opts, **{"train_cfg.max_iters": iters}), allow_list_keys=True)
+        cfg.resume, cfg.load_from = resume, str(tmp_path / "iter_1.pth") if resume else None
+        runner = build_runner(cfg)
+        runner.train()
+    assert runner.iter == 2 and (tmp_path / "iter_2.pth").is_file()
+    lr = runner.optim_wrapper.get_lr()["lr"][0]
+    assert 1e-5 < lr < 1e-3  # inside the warm-up, continued from iteration 1
