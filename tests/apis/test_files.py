@@ -67,3 +67,63 @@ def test_output_paths_and_out_dir(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(ValueError, match="is a file, not a folder"):
         check_out_dir(tmp_path / "f" / "sub")
+
+
+def _frame(folder):
+    """A 12x16 LR depth (mm, 16-bit PNG), its 48x64 guide and ground truth."""
+    import numpy as np
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    y, x = np.mgrid[0:48, 0:64].astype(np.float32)
+    hr = (1000 + 8 * y + 5 * x).astype(np.uint16)
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (48, 64, 3), dtype=np.uint8)).save(
+        folder / "a_RGB.png")
+    Image.fromarray(hr[2::4, 2::4].copy()).save(folder / "a_LR.png")
+    Image.fromarray(hr).save(folder / "a_HR.png")
+    return folder / "a_RGB.png", folder / "a_LR.png", folder / "a_HR.png"
+
+
+def test_outputs_are_one_set_a_failed_member_replaces_none(tmp_path, monkeypatch):
+    import errno
+
+    from xmodal.apis import depth_io, files
+
+    rgb, depth, gt = _frame(tmp_path / "in")
+    out = tmp_path / "out"
+    files.upsample_file(rgb, depth, out, gt_path=gt, model="bicubic")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = depth_io.atomic_write
+
+    def disk_full_on_error_map(path, write):
+        if path.name.endswith("_error.png"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, write)
+
+    monkeypatch.setattr(depth_io, "atomic_write", disk_full_on_error_map)
+    with pytest.raises(OSError, match=r"cannot write .*a_LR_error\.png: No space left"):
+        files.upsample_file(rgb, depth, out, gt_path=gt, model="dada")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary either
+
+
+def test_a_run_without_gt_removes_the_earlier_error_map(tmp_path):
+    from xmodal.apis.files import upsample_file
+
+    rgb, depth, gt = _frame(tmp_path / "in")
+    out = tmp_path / "out"
+    upsample_file(rgb, depth, out, gt_path=gt, model="bicubic")
+    assert (out / "a_LR_error.png").is_file()
+    (out / ".a_LR_sr.png.0123abcd.tmp").write_bytes(b"left by a killed run")
+    upsample_file(rgb, depth, out, model="bicubic", colormap=None)
+    assert sorted(p.name for p in out.iterdir()) == ["a_LR_sr.png"]
+
+
+def test_unwritable_out_dir_is_refused_before_compute(tmp_path, monkeypatch):
+    from xmodal.apis import files
+
+    rgb, depth, _ = _frame(tmp_path / "in")
+    (tmp_path / "ro").mkdir()
+    monkeypatch.setattr(files.os, "access", lambda p, mode: False)  # root may write anywhere
+    monkeypatch.setattr(files, "upsample", lambda *a, **k: pytest.fail("computed"))
+    with pytest.raises(ValueError, match=r"out: .*ro is not writable"):
+        files.upsample_file(rgb, depth, tmp_path / "ro" / "sub", model="bicubic")

@@ -157,3 +157,24 @@ def test_test_tool_refuses_a_checkpoint_missing_keys(tmp_path):
     torch.save({"state_dict": state, "meta": {}}, tmp_path / "part.pth")
     msg = _one_line_error(ENTRY_POINTS["test --checkpoint"], tmp_path / "part.pth", tmp_path)
     assert "1 missing key(s)" in msg
+
+
+def test_checkpoints_are_written_through_a_temporary(tmp_path, monkeypatch):
+    import mmengine.runner.runner as mm_runner
+
+    wd = tmp_path / "wd"
+    train_tool.main([str(RECIPE), "--work-dir", str(wd), "--cfg-options", *TINY])
+    good = (wd / "iter_1.pth").read_bytes()
+    assert not list(wd.glob(".*.tmp"))
+    real = mm_runner.save_checkpoint
+
+    def killed(checkpoint, filename, **kwargs):
+        real(checkpoint, filename, **kwargs)
+        with open(filename, "r+b") as fh:
+            fh.truncate(100)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(mm_runner, "save_checkpoint", killed)
+    with pytest.raises((OSError, SystemExit)):
+        train_tool.main([str(RECIPE), "--work-dir", str(wd), "--cfg-options", *TINY])
+    assert (wd / "iter_1.pth").read_bytes() == good and not list(wd.glob(".*.tmp"))

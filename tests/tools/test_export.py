@@ -91,3 +91,30 @@ def test_arch_json_takes_plain_scalars_of_xmodal_types_only(tmp_path, capsys):
         msg = _one_error(capsys, ["--arch", json.dumps(cfg)], tmp_path / "m.pt2")
         assert match in msg, msg
     assert not marker.exists()
+
+
+def test_out_folder_and_huge_size_are_refused_before_any_work(tmp_path, capsys):
+    (tmp_path / "dir.onnx").mkdir()
+    with pytest.raises(SystemExit):
+        main(["--arch", '{"type": "LDA", "channels": 4}', "--out", str(tmp_path / "dir.onnx")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is a folder" in err[0]
+    msg = _one_error(capsys, ["--model", "d2a2", "--size", "40000x40000"], tmp_path / "m.pt2")
+    assert "traced at" in msg
+
+
+def test_a_failed_export_leaves_the_earlier_file_whole(tmp_path, monkeypatch):
+    out = tmp_path / "lda.pt2"
+    assert main(["--arch", '{"type": "LDA", "channels": 4}', "--size", "6x8",
+                 "--out", str(out)]) == 0
+    good = out.read_bytes()
+
+    def killed(program, path, *a, **k):
+        with open(path, "wb") as fh:
+            fh.write(b"trunc")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(torch.export, "save", killed)
+    with pytest.raises(SystemExit):
+        main(["--arch", '{"type": "LDA", "channels": 4}', "--size", "6x8", "--out", str(out)])
+    assert out.read_bytes() == good and sorted(p.name for p in tmp_path.iterdir()) == ["lda.pt2"]

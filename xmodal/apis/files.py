@@ -26,6 +26,7 @@ with ``20200509_LR_fill_depth.png``); unmatched or ambiguous stems are refused.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,7 @@ from xmodal.datasets.pairing import list_by_id, match_ids
 from xmodal.evaluation import rmse
 from xmodal.utils import invalid_depth
 
+from .atomic import atomic_outputs
 from .depth_io import (
     DEPTH_SUFFIXES,
     IMAGE_SUFFIXES,
@@ -176,7 +178,10 @@ def output_paths(depth_path: str | Path, out_dir: str | Path, colormap: str | No
 
 
 def check_out_dir(out_dir: str | Path) -> None:
-    """Refuse an output folder that is a file, or whose nearest existing parent is one.
+    """Refuse an output folder that is a file or cannot be written, before any compute.
+
+    The folder, or its nearest existing parent when it is still to be created, must
+    be a folder this process may write to.
 
     Raises:
         ValueError: the message names the path.
@@ -186,6 +191,8 @@ def check_out_dir(out_dir: str | Path) -> None:
         if p.exists():
             if not p.is_dir():
                 raise ValueError(f"out: {p} is a file, not a folder ({out_dir})")
+            if not os.access(p, os.W_OK | os.X_OK):
+                raise ValueError(f"out: {p} is not writable ({out_dir})")
             return
 
 
@@ -263,7 +270,10 @@ def upsample_file(
             a ground truth whose size differs from the output; an existing output
             with ``overwrite=False``.
         RuntimeError: the model's output failed the final check (nothing written).
-        OSError: an output cannot be written (the message names it).
+        OSError: an output cannot be written (the message names it). The outputs
+            are one set, written all-or-nothing (:func:`xmodal.apis.atomic.atomic_outputs`):
+            on a failure every earlier output of the file stays as it was; on success
+            an earlier ``_error.png`` / colour PNG this run does not write is removed.
     """
     if colormap:
         check_colormap(colormap)
@@ -283,12 +293,14 @@ def upsample_file(
                                       UNIT_TO_REPORT[dfile.unit][0])
     result = _gt_figures(pred, gt, dfile.depth, dfile.unit) if gt is not None else {}
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    clipped = write_depth(targets[0], pred, dfile.fmt)
+    every = output_paths(depth_path, out_dir, "turbo", True)  # an earlier run's set
+    with atomic_outputs(targets, remove=every[1:]):  # all-or-nothing, no stale members
+        clipped = write_depth(targets[0], pred, dfile.fmt)
+        for path, image in zip(targets[1:], images.values(), strict=True):  # same order
+            write_png(path, image)
     if clipped:
         logger.warning("%s: %d valid pixels clipped to the %s range", targets[0].name, clipped,
                        dfile.fmt)
-    for path, image in zip(targets[1:], images.values(), strict=True):  # same order
-        write_png(path, image)
     return dict(result, outputs=[str(p) for p in targets], info=info, clipped=clipped)
 
 

@@ -135,10 +135,13 @@ def export(
             must be >= 2.
 
     Returns:
-        The path written.
+        The path written, atomically (a temporary in its folder, then renamed: a kill
+        or a full disk leaves an earlier file of that name whole).
 
     Raises:
-        ValueError: bad ``format``, ``dcn``, ``opset`` or ``size``.
+        ValueError: bad ``format``, ``dcn``, ``opset`` or ``size`` (also a size whose
+            traced inputs would be too large), or ``out`` is a folder.
+        OSError: the file cannot be written (the message names it).
         TypeError: bad ``model``, or inputs that cannot be told.
         ImportError: ONNX export without onnx / onnxscript (:data:`xmodal.deploy.EXTRA_HINT`).
 
@@ -149,6 +152,8 @@ def export(
         torch.Size([1, 8, 16, 16])
     """
     out = Path(out)
+    if out.is_dir():
+        raise ValueError(f"out: {out} is a folder; give the file to write (.onnx or .pt2)")
     fmt = _format(format, out)
     if fmt == "onnx":
         _check_opset(opset, dcn)
@@ -159,13 +164,16 @@ def export(
         example_inputs = _inputs.example_inputs(net, size, batch=2 if dynamic else 1, dtype=dtype)
     example_inputs = tuple(t.to(dtype) for t in example_inputs)
     shapes = _inputs.dynamic_shapes(net) if dynamic else None
+    from xmodal.apis.atomic import atomic_outputs
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    with torch.no_grad():
+    with torch.no_grad(), atomic_outputs([out]) as outputs:  # a kill leaves the old file
+        tmp = outputs.temporary(out)
         if fmt == "pt2":
             torch.export.save(torch.export.export(net, example_inputs, dynamic_shapes=shapes),
-                              str(out))
+                              str(tmp))
         else:
-            _export_onnx(net, example_inputs, out, shapes, opset)
+            _export_onnx(net, example_inputs, tmp, shapes, opset)
     return out
 
 

@@ -27,6 +27,8 @@ __all__ = ["input_names", "example_inputs", "dynamic_shapes", "check_size"]
 
 #: Largest dynamic size (LR pixels for a generator, feature pixels for a block).
 MAX_SIZE = 8192
+#: Most pixels (H * W) an export is traced at: its example inputs are allocated for real.
+MAX_TRACE_PIXELS = 4096 * 4096
 
 
 def _scale(module: nn.Module) -> int | None:
@@ -87,7 +89,9 @@ def check_size(module: nn.Module, size: tuple[int, int]) -> tuple[int, int]:
         ``size`` as a tuple of two ints.
 
     Raises:
-        ValueError: not two positive ints, or not a multiple of the scale factor.
+        ValueError: not two positive ints, not a multiple of the scale factor, or more
+            than :data:`MAX_TRACE_PIXELS` pixels (refused before allocating the inputs;
+            a dynamic export traced at a smaller size runs at any size).
     """
     if (not isinstance(size, (tuple, list)) or len(size) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)):
@@ -96,6 +100,10 @@ def check_size(module: nn.Module, size: tuple[int, int]) -> tuple[int, int]:
     if scale is not None and (size[0] % scale or size[1] % scale):
         raise ValueError(f"size must be a multiple of the scale factor {scale} (HR pixels), "
                          f"got {size[0]}x{size[1]}")
+    if size[0] * size[1] > MAX_TRACE_PIXELS:
+        raise ValueError(f"size {size[0]}x{size[1]} is more than the {MAX_TRACE_PIXELS:,} "
+                         "pixels an export is traced at (its inputs are allocated): trace at "
+                         "a smaller size, a dynamic export runs at any size")
     return int(size[0]), int(size[1])
 
 

@@ -22,6 +22,7 @@ nothing in torch or mmengine.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import torch
 from mmengine.dist import is_distributed
@@ -160,6 +161,23 @@ class XmodalRunner(Runner):
         self._has_loaded = True
         self.logger.info(f"Load checkpoint from {filename}")
         return checkpoint
+
+    def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
+        """mmengine's save, written to a temporary in ``out_dir`` then renamed to ``filename``.
+
+        A kill or a full disk during the save leaves no truncated ``iter_N.pth`` (the
+        earlier checkpoints stay whole; :mod:`xmodal.apis.atomic`). Same arguments as
+        ``mmengine.runner.Runner.save_checkpoint``.
+        """
+        from mmengine.dist import is_main_process
+
+        from xmodal.apis.atomic import atomic_outputs
+
+        if not is_main_process():  # mmengine saves on the main process only
+            return super().save_checkpoint(out_dir, filename, *args, **kwargs)
+        target = Path(out_dir) / filename
+        with atomic_outputs([target]) as outputs:
+            super().save_checkpoint(out_dir, outputs.temporary(target).name, *args, **kwargs)
 
     def test(self) -> dict:
         """mmengine's test; the checkpoint loaded first must hold every key of the model."""
