@@ -105,3 +105,20 @@ def test_colourise_shared_scale_and_nan():
     np.testing.assert_array_equal(colourise(np.array([[20.0]]), 0.0, 10.0, "gray")[0, 0], 255)
     with pytest.raises(ValueError, match="unknown matplotlib colormap"):
         colourise(depth, 0, 1, "no-such-map")
+
+
+def test_32_bit_integer_depth_outside_16_bit_is_refused(tmp_path):
+    Image.fromarray(np.full((4, 5), 70000, np.int32)).save(tmp_path / "um.tif")
+    with pytest.raises(ValueError, match=r"um\.tif is a 32-bit integer image with values "
+                                         r"70000\.\.70000"):
+        read_depth(tmp_path / "um.tif")
+    Image.fromarray(np.full((4, 5), 1500, np.int32)).save(tmp_path / "mm.tif")
+    d = read_depth(tmp_path / "mm.tif")
+    assert d.fmt == "png16" and d.unit == "mm" and float(d.depth.max()) == 1500.0
+
+
+def test_object_npy_is_refused_without_numpy_advice(tmp_path):
+    np.save(tmp_path / "o.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="holds Python objects") as exc:
+        read_depth(tmp_path / "o.npy")
+    assert "allow_pickle" not in str(exc.value)

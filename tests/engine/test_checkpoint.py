@@ -113,3 +113,14 @@ def test_numeric_numpy_loads_and_other_objects_are_named(tmp_path):
     torch.save({"when": np.datetime64("2026-01-01")}, path)  # outside the allow-list
     with pytest.raises(CheckpointError, match=r"np.pth: .*allow-list \(numpy.*DateTime64DType"):
         load_checkpoint(path)
+
+
+def test_torch_advice_to_load_unsafely_never_reaches_the_user():
+    from xmodal.engine.checkpoint import _reason
+
+    text = ("Weights only load failed. This file can still be loaded, to do so you have two "
+            "options, do those steps only if you trust the source of the checkpoint.\n\t(1) "
+            "Re-running `torch.load` with `weights_only` set to `False` will likely succeed\n"
+            "\tWeightsUnpickler error: Unsupported operand 149. Please file an issue")
+    reason = _reason(pickle.UnpicklingError(text))
+    assert reason == "Unsupported operand 149; refused without running it"

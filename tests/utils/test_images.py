@@ -80,3 +80,44 @@ def test_visible_reader(tmp_path):
     Image.new("I;16", (4, 3)).save(tmp_path / "i.png")
     with pytest.raises(ValueError, match="8-bit RGB or grey"):
         read_visible_image(tmp_path / "i.png")
+
+
+def _png_rgb16(path, h: int = 3, w: int = 4) -> None:
+    """A 16-bit-per-channel RGB PNG written by hand (Pillow cannot write one)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(range(6 * w)) for _ in range(h))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, 2,
+                                                                          0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_16_bit_rgb_guide_is_refused_not_reduced(tmp_path):
+    _png_rgb16(tmp_path / "g16.png")
+    assert Image.open(tmp_path / "g16.png").mode == "RGB"  # what Pillow would hand over
+    with pytest.raises(ValueError, match=r"g16\.png stores 16-bit channels"):
+        read_rgb_image(tmp_path / "g16.png")
+
+
+def test_exif_rotated_jpeg_is_refused(tmp_path):
+    img = Image.new("RGB", (4, 3))
+    exif = img.getexif()
+    exif[0x0112] = 6
+    img.save(tmp_path / "r.jpg", exif=exif.tobytes())
+    with pytest.raises(ValueError, match=r"r\.jpg has EXIF orientation 6"):
+        read_rgb_image(tmp_path / "r.jpg")
+    img.save(tmp_path / "upright.jpg")
+    assert read_rgb_image(tmp_path / "upright.jpg").shape == (3, 4, 3)
+
+
+def test_decompression_bomb_is_one_line(tmp_path, monkeypatch):
+    Image.new("RGB", (20, 20)).save(tmp_path / "big.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
+    with pytest.raises(ValueError, match=r"big\.png is too large to decode safely") as exc:
+        read_rgb_image(tmp_path / "big.png")
+    assert "\n" not in str(exc.value)

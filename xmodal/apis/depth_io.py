@@ -155,7 +155,8 @@ def read_depth(path: str | Path, unit: str | None = None) -> DepthFile:
         FileNotFoundError: if the file does not exist.
         ValueError: unknown ``unit``, unreadable file, colour or multi-channel data,
             a non-2-D or non-numeric array, an ``.npz`` with several arrays and no
-            ``'depth'`` key.
+            ``'depth'`` key, a 32-bit integer image (e.g. a TIFF in micrometres) with
+            values outside 0..65535 (read as 16-bit it would be clipped).
     """
     check_depth_unit(unit)
     path = _check_file(path, "depth", DEPTH_SUFFIXES)
@@ -164,7 +165,9 @@ def read_depth(path: str | Path, unit: str | None = None) -> DepthFile:
         try:
             data = np.load(path, allow_pickle=False)
         except (ValueError, OSError) as err:
-            raise ValueError(f"depth: not a readable {suffix} file: {path} ({err})") from None
+            why = ("it holds Python objects, refused: a depth file is a numeric array"
+                   if "allow_pickle" in str(err) else str(err))
+            raise ValueError(f"depth: not a readable {suffix} file: {path} ({why})") from None
         if suffix == ".npz":
             keys = list(data.keys())
             if "depth" in keys:
@@ -193,7 +196,18 @@ def read_depth(path: str | Path, unit: str | None = None) -> DepthFile:
             raise ValueError(f"depth: expected a single-channel 16-bit or 8-bit image, got mode "
                              f"{img.mode!r} ({len(img.getbands())} channels) in {path}")
         arr = np.asarray(img)
+        if img.mode == "I":
+            _check_16bit_range(arr, path)
     return DepthFile(arr.astype(np.float32), unit or default_unit(fmt), fmt, path)
+
+
+def _check_16bit_range(arr: np.ndarray, path: Path) -> None:
+    """A 32-bit integer image is read as 16-bit depth only when its values fit 0..65535."""
+    low, high = int(arr.min()), int(arr.max())
+    if low < 0 or high > 65535:
+        raise ValueError(f"depth: {path} is a 32-bit integer image with values {low}..{high}, "
+                         "outside the 16-bit range it would be read in (mm, clipped): save "
+                         "it as .npy in metres, or as a 16-bit PNG in mm")
 
 
 def write_depth(path: str | Path, depth: np.ndarray, fmt: str) -> int:

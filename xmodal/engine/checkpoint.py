@@ -77,6 +77,10 @@ def _reason(err: BaseException) -> str:
     if isinstance(err, pickle.UnpicklingError) and found:
         return (f"it holds a Python object outside the weights-only allow-list ({found.group(1)}); "
                 "refused without running it")
+    if "weights_only" in text or "Weights only load failed" in text:  # never torch's advice
+        found = re.search(r"WeightsUnpickler error: ([^\n]*)", text)
+        detail = found.group(1).split(" Please")[0].rstrip(". ") if found else "not plain data"
+        return f"{detail}; refused without running it"
     first = text.splitlines()[0] if text else type(err).__name__
     return f"{type(err).__name__}: {first}"
 

@@ -32,7 +32,10 @@ def read_rgb_image(path: str | Path, name: str = "rgb") -> np.ndarray:
     Raises:
         FileNotFoundError: the file does not exist.
         ValueError: not a file, not a readable image, or not 8-bit 3-channel RGB (a
-            grey or RGBA image is refused, naming its mode and the file).
+            grey or RGBA image is refused, naming its mode and the file); 16-bit
+            channels (Pillow would reduce them to 8 bits); an EXIF orientation other
+            than upright (the stored pixels are not what a viewer shows); more pixels
+            than Pillow's decompression-bomb limit.
 
     Example:
         >>> import tempfile, os
@@ -49,6 +52,7 @@ def read_rgb_image(path: str | Path, name: str = "rgb") -> np.ndarray:
         raise ValueError(f"{name}: not a file: {path}")
     try:
         with Image.open(path) as img:
+            _check_faithful(img, name, path)
             img.load()
             if img.mode == "P":
                 img = img.convert("RGBA" if "transparency" in img.info else "RGB")
@@ -58,8 +62,37 @@ def read_rgb_image(path: str | Path, name: str = "rgb") -> np.ndarray:
                                  f"{img.mode!r} ({bands} channel{'s' if bands != 1 else ''}) "
                                  f"in {path}")
             return np.asarray(img, dtype=np.uint8).copy()
+    except Image.DecompressionBombError as err:
+        size = str(err).split(",")[0]
+        raise ValueError(f"{name}: {path} is too large to decode safely ({size}; Pillow's "
+                         "decompression-bomb limit)") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as err:
         raise ValueError(f"{name}: not a readable image: {path} ({err})") from None
+
+
+def _stored_bits(img: Image.Image, path: Path) -> int:
+    """Bits per channel as stored in the file (Pillow decodes 16-bit RGB PNG as 8-bit)."""
+    if img.format == "PNG":
+        with open(path, "rb") as fh:
+            header = fh.read(25)
+        return header[24] if len(header) == 25 else 8
+    if img.format == "TIFF":
+        bits = img.tag_v2.get(258, (8,))
+        return max(bits) if isinstance(bits, tuple) else int(bits)
+    return 8
+
+
+def _check_faithful(img: Image.Image, name: str, path: Path) -> None:
+    """Refuse an RGB file Pillow would change on reading: 16-bit channels, EXIF rotation."""
+    bits = _stored_bits(img, path)
+    if bits > 8 and img.mode not in ("I", "I;16", "F"):
+        raise ValueError(f"{name}: {path} stores {bits}-bit channels, which would be reduced "
+                         "to 8 bits: save the guide as 8-bit RGB")
+    orientation = img.getexif().get(0x0112, 1)
+    if orientation not in (1, None):
+        raise ValueError(f"{name}: {path} has EXIF orientation {orientation} (shown rotated or "
+                         "mirrored, stored unrotated): save it upright (orientation 1) so that "
+                         "it is aligned with the depth as stored")
 
 
 def _open_checked(path: str | Path, name: str) -> Image.Image:
