@@ -59,7 +59,7 @@ def toy(tmp_path, monkeypatch):
     path = save_weights(net, tmp_path / "toy_x4.pth", dict(type="ToyGDSR", scale=4), fp16=False)
     entry = ModelEntry(name="toy", arch=lambda s: dict(type="ToyGDSR", scale=s), scales=(2, 4),
                        weights={4: WeightsFile(str(path), file_sha256(path))},
-                       middlebury_rmse={2: 9.9}, description="toy (x2 runs untrained: gain 0)")
+                       val_rmse_cm={2: 9.9}, description="toy (x2 runs untrained: gain 0)")
     monkeypatch.setitem(MODEL_TABLE, "toy", entry)
     return path
 
@@ -76,8 +76,8 @@ def test_table_entries_and_defaults():
     for s in (4, 8, 16):
         entry = get_model_entry(default_model(s))  # one runnable model per scale
         assert entry.supports(s) and runs_without_files(entry, s)
-        measured = [e.middlebury_rmse[s] for e in MODEL_TABLE.values() if s in e.middlebury_rmse]
-        assert entry.middlebury_rmse[s] == min(measured)  # the best measured model
+        measured = [e.val_rmse_cm[s] for e in MODEL_TABLE.values() if s in e.val_rmse_cm]
+        assert entry.val_rmse_cm[s] == min(measured)  # the best on the validation list
     assert default_scales() == (4, 8, 16)
     assert get_model_entry("dada").supports(3) and not get_model_entry("d2a2").supports(2)
     assert {e.preset for e in MODEL_TABLE.values()} <= {"d2a2", "dada"}
@@ -87,16 +87,20 @@ def test_table_entries_and_defaults():
         default_model(2)
 
 
-def test_the_lowest_measured_figure_is_the_default(toy, monkeypatch):
+def test_the_lowest_validation_figure_is_the_default(toy, monkeypatch):
     entry = MODEL_TABLE["toy"]
     assert default_model(4) != "toy"  # toy has no x4 figure yet
-    better = min(e.middlebury_rmse[4] for e in MODEL_TABLE.values() if 4 in e.middlebury_rmse)
+    better = min(e.val_rmse_cm[4] for e in MODEL_TABLE.values() if 4 in e.val_rmse_cm)
+    # a test-set figure, however low, never makes the default
     monkeypatch.setitem(MODEL_TABLE, "toy", dataclasses.replace(
-        entry, middlebury_rmse={2: 9.9, 4: better - 0.01}))
+        entry, middlebury_rmse={4: 0.001}))
+    assert default_model(4) != "toy"
+    monkeypatch.setitem(MODEL_TABLE, "toy", dataclasses.replace(
+        entry, val_rmse_cm={2: 9.9, 4: better - 0.01}))
     assert default_model(4) == "toy"
     # a figure without its weights file does not make a default
     monkeypatch.setitem(MODEL_TABLE, "toy", dataclasses.replace(
-        entry, weights={}, needs_weights=True, middlebury_rmse={4: better - 0.01}))
+        entry, weights={}, needs_weights=True, val_rmse_cm={4: better - 0.01}))
     assert default_model(4) != "toy" and 2 not in default_scales()
 
 
@@ -104,7 +108,9 @@ def test_d2a2_figures_are_those_of_its_shipped_files():
     entry = get_model_entry("d2a2")
     for scale, weights in entry.weights.items():
         meta = load_weights_file(WEIGHTS_DIR / weights.file)["meta"]
-        assert entry.middlebury_rmse[scale] == pytest.approx(meta["middlebury_rmse"], abs=1e-4)
+        for key in ("val_rmse_cm", "middlebury_rmse"):  # recorded in the file at export
+            figure = getattr(entry, key)[scale]
+            assert figure == pytest.approx(float(meta[key]), abs=1e-4), (scale, key)
 
 
 def test_register_checks_names_and_scales():

@@ -3,9 +3,10 @@
 One :class:`ModelEntry` per model name (timm's pretrained-config pattern,
 ``timm/models/_pretrained.py``): its architecture config per scale factor (a
 registry config built with :data:`xmodal.registry.MODELS`), its shipped weights
-file and sha256 per scale, licence, input protocol, CPU/GPU notes, and its
-measured Middlebury RMSE per scale, which makes the best-measured model the
-default at each scale. Everything else reads this table: the
+file and sha256 per scale, licence, input protocol, CPU/GPU notes, its
+RMSE per scale on the RGB-D-D validation list (the lowest makes the default
+model at each scale) and its test figures (Middlebury, real-world frames:
+reported, never used to choose). Everything else reads this table: the
 inference API (:class:`xmodal.apis.GDSRInferencer`), the ``--model`` choices of
 ``xmodal upsample``, the weights loader (:func:`xmodal.weights.build_generator`)
 and the model-zoo page of the documentation. Adding a model is one
@@ -81,11 +82,15 @@ class ModelEntry:
         weights: scale -> shipped :class:`WeightsFile` (empty: none shipped).
         needs_weights: True when the architecture is useless without trained weights
             (a weights file must be shipped or passed); False for learning-free models.
+        val_rmse_cm: scale -> measured RMSE in cm on the 45 frames of the RGB-D-D
+            validation list (:mod:`xmodal.datasets.splits`; D2A2 preset, ``clamp=False``).
+            The only figure anything is chosen on: at each scale the runnable entry
+            with the lowest one is the default model of :func:`xmodal.apis.upsample`
+            and ``xmodal upsample`` (:func:`default_model`); entries without one are
+            not candidates.
         middlebury_rmse: scale -> measured RMSE on the 30 Middlebury frames (D2A2
             preset, ``clamp=False``, 8-bit units; ``xmodal evaluate --model NAME
-            --dataset middlebury``). At each scale the runnable entry with the lowest
-            figure is the default model of :func:`xmodal.apis.upsample` and
-            ``xmodal upsample`` (:func:`default_model`).
+            --dataset middlebury``): a test figure, reported, never used to choose.
         realworld_rmse_cm: mean masked RMSE in cm of the x4 model over the 3 frames of
             the RGB-D-D real-world branch (real sensor LR, ``xmodal upsample
             --resize-guide``; ``benchmarks/bench_shipped_weights.py``); None: not
@@ -116,6 +121,7 @@ class ModelEntry:
     scales: tuple[int, ...] | None
     weights: dict[int, WeightsFile] = field(default_factory=dict)
     needs_weights: bool = False
+    val_rmse_cm: dict[int, float] = field(default_factory=dict)
     middlebury_rmse: dict[int, float] = field(default_factory=dict)
     realworld_rmse_cm: float | None = None
     realworld_registered_rmse_cm: float | None = None
@@ -157,8 +163,8 @@ def register_model_entry(entry: ModelEntry, force: bool = False) -> ModelEntry:
 
     Raises:
         TypeError: ``entry`` is not a :class:`ModelEntry`.
-        ValueError: the name is taken (without ``force``), or a ``middlebury_rmse`` /
-            ``weights`` scale the model does not run at.
+        ValueError: the name is taken (without ``force``), or a ``val_rmse_cm`` /
+            ``middlebury_rmse`` / ``weights`` scale the model does not run at.
     """
     if not isinstance(entry, ModelEntry):
         raise TypeError(f"entry must be a ModelEntry, got {type(entry).__name__}")
@@ -168,7 +174,7 @@ def register_model_entry(entry: ModelEntry, force: bool = False) -> ModelEntry:
     if entry.init_model is not None and (entry.init_model not in MODEL_TABLE or entry.weights):
         raise ValueError(f"model {entry.name!r}: init_model must name a model already in the "
                          f"table and the entry ships no files, got {entry.init_model!r}")
-    for s in (*entry.middlebury_rmse, *entry.weights):
+    for s in (*entry.val_rmse_cm, *entry.middlebury_rmse, *entry.weights):
         if not entry.supports(s):
             raise ValueError(f"model {entry.name!r}: scale x{s} is not one of its "
                              f"scales {entry.scales_text()}")
@@ -213,24 +219,24 @@ def runs_without_files(entry: ModelEntry, scale: int) -> bool:
 
 
 def _candidates(scale: int) -> list[ModelEntry]:
-    """Entries with a measured figure at ``scale`` that run there without extra files."""
+    """Entries with a validation figure at ``scale`` that run there without extra files."""
     return [e for e in MODEL_TABLE.values()
-            if scale in e.middlebury_rmse and runs_without_files(e, scale)]
+            if scale in e.val_rmse_cm and runs_without_files(e, scale)]
 
 
 def default_model(scale: int) -> str:
-    """Name of the default model at ``scale``: the lowest measured Middlebury RMSE there.
+    """Name of the default model at ``scale``: the lowest validation RMSE (``val_rmse_cm``).
 
     Args:
         scale: integer scale factor.
 
     Raises:
-        ValueError: no entry has a measured figure at ``scale`` (the message says which
+        ValueError: no entry has a validation figure at ``scale`` (the message says which
             scales have a default and which models run at any scale).
     """
     candidates = _candidates(scale)
     if candidates:
-        return min(candidates, key=lambda e: e.middlebury_rmse[scale]).name
+        return min(candidates, key=lambda e: e.val_rmse_cm[scale]).name
     anywhere = [e.name for e in MODEL_TABLE.values() if e.scales is None]
     raise ValueError(f"no default model at x{scale} (defaults exist at "
                      f"{'/'.join(f'x{s}' for s in default_scales())}): pass a scale the "
@@ -240,7 +246,7 @@ def default_model(scale: int) -> str:
 
 def default_scales() -> tuple[int, ...]:
     """Sorted scales that have a default model."""
-    measured = {s for e in MODEL_TABLE.values() for s in e.middlebury_rmse}
+    measured = {s for e in MODEL_TABLE.values() for s in e.val_rmse_cm}
     return tuple(sorted(s for s in measured if _candidates(s)))
 
 
@@ -256,20 +262,22 @@ register_model_entry(ModelEntry(
     arch=lambda s: dict(type="D2A2", scale=s),
     scales=(4, 8, 16),
     # a new file's hash: python -c "from xmodal.weights import *; print(file_sha256(
-    # WEIGHTS_DIR / NAME))" (the training campaign exports the files: model card)
+    # WEIGHTS_DIR / NAME))" (the recipes of recipes/d2a2/ and their export: model card)
     weights={
         4: WeightsFile("d2a2_rgbdd_x4.pth",
-                       "643d696233b4adfaac2fb9f6f5aabfedf11a08d62ad175b891b8a8f489ba32e8"),
+                       "bd9db2c0e623328a08d59e115f1f12e2cef02f8e08db392db29ced295a1d33a6"),
         8: WeightsFile("d2a2_rgbdd_x8.pth",
-                       "c218bdc6a947680a7d422d589891ef6b642ab2ff0a3a8f3e5f43b48a64387d7b"),
+                       "ae5157bb7ec19da34d8370028b2880f2e452589bc2541cf277493bcdfd4b0123"),
         16: WeightsFile("d2a2_rgbdd_x16.pth",
-                        "1bf7728aed93616f4075a67d122f852fe3e8f81a759f44597b342a7fd4c74323")},
+                        "851987460e53ed54b11a3ccb23de99ab1bbaa8f4c040c047ada7c645c02f1ac0")},
     needs_weights=True,
     file_args=dict(channels=ArchArg(int, 8, 256), num_resblocks=ArchArg(int, 1, 16),
                    negative_slope=ArchArg(float, 0.0, 1.0), zero_init_tail=ArchArg(bool),
                    guide_init=ArchArg(str, choices=("default", "kaiming"))),
-    # the shipped files' own figures (their meta["middlebury_rmse"]; a test checks them)
-    middlebury_rmse={4: 1.0677, 8: 2.3405, 16: 4.3780},
+    # the shipped files' own figures (their meta["val_rmse_cm"] and ["middlebury_rmse"]; a
+    # test checks them): validation list (chooses), Middlebury (test, reported)
+    val_rmse_cm={4: 0.9204, 8: 1.5884, 16: 2.8014},
+    middlebury_rmse={4: 1.0677, 8: 2.2297, 16: 4.3780},
     realworld_rmse_cm=7.730,
     realworld_registered_rmse_cm=4.932,
     licence=_RGBDD_LICENCE,
@@ -327,6 +335,7 @@ register_model_entry(ModelEntry(
     cpu_notes="milliseconds per frame",
     gpu_notes="runs on the CPU (Pillow) whatever the device",
     description="The bicubic row of every GDSR table: no guide, no parameters.",
+    val_rmse_cm={4: 1.6092, 8: 2.7288, 16: 4.4249},
     middlebury_rmse={4: 2.2810, 8: 3.9830, 16: 6.3744},
     realworld_rmse_cm=7.650,
     realworld_registered_rmse_cm=4.933,

@@ -49,19 +49,21 @@ def model_table_rst() -> str:
     """The reStructuredText of the summary table and the per-model paragraphs."""
     from xmodal.zoo import MODEL_TABLE, default_model, default_scales
 
-    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 10 9 9 14 9 30 19", "",
+    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 10 8 8 12 12 9 25 16", "",
              "   * - model", "     - scales", "     - default at",
-             "     - Middlebury RMSE (measured)", "     - RGB-D-D real-world RMSE, cm",
+             "     - validation: RGB-D-D val list, RMSE cm (selects the default)",
+             "     - test: Middlebury RMSE, 8-bit", "     - test: RGB-D-D real-world RMSE, cm",
              "     - shipped weights", "     - licence"]
     for e in MODEL_TABLE.values():
         default = ", ".join(f"x{s}" for s in default_scales() if default_model(s) == e.name)
         default = default or "-"
+        val = ", ".join(f"x{s} {v:.3f}" for s, v in sorted(e.val_rmse_cm.items()))
         measured = ", ".join(f"x{s} {v:.3f}" for s, v in sorted(e.middlebury_rmse.items()))
         real = "-" if e.realworld_rmse_cm is None else f"x4 {e.realworld_rmse_cm:.3f}"
         if e.realworld_registered_rmse_cm is not None:
             real += f"; registered {e.realworld_registered_rmse_cm:.3f}"
         lines += [f"   * - ``{e.name}``", f"     - {e.scales_text()}", f"     - {default}",
-                  f"     - {measured or '-'}", f"     - {real}",
+                  f"     - {val or '-'}", f"     - {measured or '-'}", f"     - {real}",
                   f"     - {_cell(_weights_cell(e))}",
                   f"     - {_text(e.licence)}"]
     for e in MODEL_TABLE.values():

@@ -1,16 +1,14 @@
 # D2A2 x16 on 2 CPU cores: RGB-D-D training list, best EMA checkpoint on the validation list.
 #   mim train xmodal recipes/d2a2/d2a2_rgbdd_x16_cpu.py      (or python -m xmodal.tools.train)
-# Starts from the shipped x16 file (load_from; strict: every key must match); 256x256 crops,
-# batch 2, per-sample RMSE + gradient L1, a quarter of the guides blended with another
-# frame's (GuideMix: colour edges that are not depth edges). Export the best checkpoint:
+# Fine-tunes the shipped x16 file (load_from; strict: every key must match) with the base's
+# schedule (256x256 crops, batch 2). Export the best checkpoint:
 #   python -m xmodal.tools.export_weights recipes/d2a2/d2a2_rgbdd_x16_cpu.py \
 #       work_dirs/d2a2_rgbdd_x16_cpu/best_val_rmse_iter_N.pth xmodal/weights/d2a2_rgbdd_x16.pth
 _base_ = ['./_base_/d2a2_rgbdd_cpu.py']
 scale = 16
-crop = 256
 load_from = 'xmodal/weights/d2a2_rgbdd_x16.pth'
-model = dict(generator=dict(scale=scale),
-             data_preprocessor=dict(batch_augments=[dict(type='GuideMix', prob=0.25)]))
+model = dict(generator=dict(scale=scale))
+crop = 256
 train_pipeline = [
     dict(type='RandomHardCropPair', size=crop, candidates=4),
     dict(type='MakeLRDepth', range_from='frame'),

@@ -1,32 +1,14 @@
 # D2A2 x8 on 2 CPU cores: RGB-D-D training list, best EMA checkpoint on the validation list.
 #   mim train xmodal recipes/d2a2/d2a2_rgbdd_x8_cpu.py      (or python -m xmodal.tools.train)
-# Starts from the shipped x8 file (load_from; strict: every key must match); 128x128 crops,
-# batch 2, per-sample RMSE + gradient L1, a quarter of the guides blended with another
-# frame's (GuideMix: colour edges that are not depth edges). Export the best checkpoint:
+# Fine-tunes the shipped x8 file (load_from; strict: every key must match) with the base's
+# schedule (128x128 crops, batch 2). Export the best checkpoint:
 #   python -m xmodal.tools.export_weights recipes/d2a2/d2a2_rgbdd_x8_cpu.py \
 #       work_dirs/d2a2_rgbdd_x8_cpu/best_val_rmse_iter_N.pth xmodal/weights/d2a2_rgbdd_x8.pth
 _base_ = ['./_base_/d2a2_rgbdd_cpu.py']
 scale = 8
-crop = 128
 load_from = 'xmodal/weights/d2a2_rgbdd_x8.pth'
-model = dict(generator=dict(scale=scale),
-             data_preprocessor=dict(batch_augments=[dict(type='GuideMix', prob=0.25)]))
-train_pipeline = [
-    dict(type='RandomHardCropPair', size=crop, candidates=4),
-    dict(type='MakeLRDepth', range_from='frame'),
-    dict(type='RandomFlipTranspose'),
-    dict(type='PackGDSRInputs'),
-]
-train_dataloader = dict(dataset=dict(scale=scale, pipeline=train_pipeline))
+model = dict(generator=dict(scale=scale))
+train_dataloader = dict(dataset=dict(scale=scale))
 val_dataloader = dict(dataset=dict(scale=scale))
 val_cfg = dict(test_sets=dict(middlebury=dict(dataloader=dict(dataset=dict(scale=scale)))))
 test_dataloader = dict(dataset=dict(scale=scale))
-# 600 iterations, validation every 200 (45 frames: about 3 minutes on 2 idle cores)
-max_iters = 600
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.02, by_epoch=False, begin=0, end=50),
-    dict(type='CosineAnnealingLR', T_max=max_iters - 50, eta_min=0.02 * 5e-5, by_epoch=False,
-         begin=50, end=max_iters),
-]
-train_cfg = dict(max_iters=max_iters, val_interval=200)
-default_hooks = dict(checkpoint=dict(interval=200))

@@ -74,3 +74,11 @@ def test_split_dataset_refuses_a_folder_without_the_frames():
     # the package's 12-frame sample holds 9 training frames, not the 357
     with pytest.raises(ValueError, match="lacks .* of the 357 frames of subset 'train'"):
         RGBDDSplitDataset(subset="train", scale=4, data_root=SAMPLE)
+
+
+def test_allow_missing_reads_the_listed_frames_a_partial_folder_has():
+    ds = RGBDDSplitDataset(subset="train", scale=4, data_root=SAMPLE, allow_missing=True)
+    names = [ds.get_data_info(i)["img_name"] for i in range(len(ds))]
+    on_disk = {p.name.split("_")[0] for p in (SAMPLE / "rgb").iterdir()}
+    assert names == [i for i in rgbdd_subset_ids("train") if i in on_disk]
+    assert not REAL_WORLD_IDS & set(names) and 0 < len(names) < len(on_disk)

@@ -3,12 +3,10 @@
 # measured by xmodal: DADA has no RGB-D-D constant), 256 x 256 random training crops with
 # horizontal flips (DADA: also rotations up to 15 degrees, not done here), evaluation on the
 # 256 x 256 tiles of each frame, masked MAE (cm) / MSE (cm^2) reported as dada/* keys.
-# Split by capture time: the shared data holds RGB-D-D's 405 test frames (sorted by
-# timestamp); the first 365 train, the last 40 validate/test (held out, later captures).
+# Frames: the package's RGB-D-D split (xmodal.datasets.splits), train list for training,
+# the 45-frame validation list for validation; the 3 real-world frames are never read.
 scale = 8
 depth_std = 525.68  # mm, file units of RGB-D-D (DADA_DEPTH_STD_MM['rgbdd'])
-train_indices = list(range(0, 365))
-test_indices = list(range(365, 405))
 train_pipeline = [
     dict(type='RandomCropPair', size=256),
     dict(type='RandomFlipTranspose', hflip_prob=0.5, vflip_prob=0.0, transpose_prob=0.0),
@@ -25,8 +23,8 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(type='RGBDDDataset', data_root=None, scale=scale, split='test',
-                 test_mode=False, indices=train_indices, pipeline=train_pipeline))
+    dataset=dict(type='RGBDDSplitDataset', subset='train', data_root=None, scale=scale,
+                 test_mode=False, pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=4,
     num_workers=2,
@@ -34,8 +32,8 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='pseudo_collate'),
     dataset=dict(type='DADATileDataset', depth_std=depth_std, tile_size=256,
-                 dataset=dict(type='RGBDDDataset', data_root=None, scale=scale, split='test',
-                              indices=test_indices)))
+                 dataset=dict(type='RGBDDSplitDataset', subset='val', data_root=None,
+                              scale=scale)))
 test_dataloader = val_dataloader
 # DADA's evaluation script averages masked errors over batches of 28 tiles
 val_evaluator = dict(type='DADAMetric', reduction='batch', batch_size=28)

@@ -1,7 +1,7 @@
 # Train on the real RGB-D-D frames (256x256 crops, flips/transposes, LR by PIL bicubic
 # from the crop), validate and test cross-dataset on Middlebury (8-bit units, no crop).
-# The shared data holds RGB-D-D's 405-frame test split: these recipes use it as
-# training data, so their RGB-D-D numbers are not a held-out benchmark.
+# Training frames: the train list of the package's RGB-D-D split (xmodal.datasets.splits:
+# the 405-frame synthetic test folder minus its 45 validation and 3 real-world test frames).
 scale = 4
 train_pipeline = [
     dict(type='RandomCropPair', size=256),
@@ -19,7 +19,7 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(type='RGBDDDataset', data_root=None, scale=scale, split='test',
+    dataset=dict(type='RGBDDSplitDataset', subset='train', data_root=None, scale=scale,
                  test_mode=False, pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1,
