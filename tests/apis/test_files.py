@@ -16,8 +16,8 @@ def _touch(folder, *names):
 
 @pytest.mark.parametrize(("stems", "tag"), [
     (["0001_RGB", "0002_RGB"], "_RGB"), (["a1_RGB", "b1_RGB"], "_RGB"), (["11", "21"], ""),
-    (["2020_LR_fill_depth"], "_LR_fill_depth"), (["a", "b"], ""), (["x-depth", "y-depth"],
-                                                                   "-depth"),
+    (["2020_LR_fill_depth"], ""), (["1_LR_fill_depth", "2_LR_fill_depth"], "_LR_fill_depth"),
+    (["a", "b"], ""), (["x-depth", "y-depth"], "-depth"),
 ])
 def test_pair_key_tag(stems, tag):
     assert pair_key_tag(stems) == tag
@@ -127,3 +127,18 @@ def test_unwritable_out_dir_is_refused_before_compute(tmp_path, monkeypatch):
     monkeypatch.setattr(files, "upsample", lambda *a, **k: pytest.fail("computed"))
     with pytest.raises(ValueError, match=r"out: .*ro is not writable"):
         files.upsample_file(rgb, depth, tmp_path / "ro" / "sub", model="bicubic")
+
+
+def test_one_file_per_folder_keeps_its_whole_stem_as_the_id(tmp_path):
+    rgb = _touch(tmp_path / "rgb", "scene_0001.jpg")
+    depth = _touch(tmp_path / "lr", "scene_0007.png")
+    with pytest.raises(ValueError, match=r"do not pair up.*scene_0001\.jpg.*scene_0007\.png"):
+        pair_inputs(rgb, depth)
+    assert pair_key_tag(["scene_0001"]) == ""
+
+
+def test_appledouble_files_do_not_break_folder_pairing(tmp_path):
+    rgb = _touch(tmp_path / "rgb", "1_RGB.jpg", "2_RGB.jpg", "._1_RGB.jpg")
+    depth = _touch(tmp_path / "d", "1_LR.png", "2_LR.png", "._2_LR.png")
+    assert [(r.name, d.name) for r, d, _ in pair_inputs(rgb, depth)] == [
+        ("1_RGB.jpg", "1_LR.png"), ("2_RGB.jpg", "2_LR.png")]

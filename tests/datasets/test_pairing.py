@@ -80,3 +80,9 @@ def test_match_ids_property(ids, drop):
         match_ids({"guide": guides, "depth": depths}, "T", "root")
     for k in ids:
         assert (f"rgb/{k}_RGB.jpg," in str(err.value) + ",") == (k not in kept)
+
+
+def test_appledouble_files_are_ignored(tmp_path):
+    for name in ("a_color.png", "._a_color.png", "b_color.png", "._b_color.png"):
+        (tmp_path / name).write_bytes(b"")
+    assert list(list_by_id(tmp_path, ("_color.png",), "t")) == ["a", "b"]

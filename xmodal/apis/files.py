@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from xmodal.datasets.pairing import list_by_id, match_ids
+from xmodal.datasets.pairing import is_hidden_metadata, list_by_id, match_ids
 from xmodal.evaluation import rmse
 from xmodal.utils import invalid_depth
 
@@ -65,6 +65,8 @@ def list_inputs(path: str | Path, suffixes: tuple[str, ...], name: str) -> list[
     Raises:
         FileNotFoundError: the path does not exist.
         ValueError: a file with another suffix, or a folder with no matching file.
+
+    macOS AppleDouble files (``._name``) of a folder are ignored.
     """
     path = Path(path)
     if not path.exists():
@@ -74,7 +76,8 @@ def list_inputs(path: str | Path, suffixes: tuple[str, ...], name: str) -> list[
             raise ValueError(f"{name}: unsupported file type {path.suffix!r} ({path}); "
                              f"expected one of {', '.join(suffixes)}")
         return [path]
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
+                   and not is_hidden_metadata(p))
     if not files:
         raise ValueError(f"{name}: no {'/'.join(suffixes)} file in folder {path}")
     return files
@@ -84,12 +87,19 @@ def pair_key_tag(stems: list[str]) -> str:
     """The name tag shared by all ``stems``: their longest common ending that starts with
     one of :data:`TAG_SEPARATORS` and leaves every stem a non-empty key (``''`` if none).
 
+    A folder of one file has no tag: an ending only one file has is part of its id
+    (else ``scene_0001`` and ``scene_0007`` would both pair as ``scene``).
+
     Example:
         >>> pair_key_tag(['0001_RGB', '0002_RGB'])
         '_RGB'
         >>> pair_key_tag(['11', '21'])
         ''
+        >>> pair_key_tag(['scene_0001'])
+        ''
     """
+    if len(stems) < 2:
+        return ""
     shortest = min(stems, key=len)
     for start in range(1, len(shortest)):
         tag = shortest[start:]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["find_subdir", "image_id", "list_by_id", "match_ids"]
+__all__ = ["find_subdir", "image_id", "is_hidden_metadata", "list_by_id", "match_ids"]
 
 #: How many unpaired or ambiguous files an error message lists before "... and N more".
 _MAX_LISTED = 20
@@ -54,6 +54,11 @@ def find_subdir(root: str | Path, names: str | Sequence[str], who: str, layout: 
                             f"{root}; it holds {[p.name for p in subdirs]}.{expected}")
 
 
+def is_hidden_metadata(path: str | Path) -> bool:
+    """Whether ``path`` is a macOS AppleDouble file (``._name``: resource fork, not an image)."""
+    return Path(path).name.startswith("._")
+
+
 def image_id(file_name: str, suffixes: Sequence[str]) -> str | None:
     """Strip the longest matching ending (case-insensitive) from ``file_name``.
 
@@ -76,7 +81,8 @@ def list_by_id(folder: str | Path, suffixes: Sequence[str], who: str) -> dict[st
     """Map image id -> file for the files of ``folder`` that end with one of ``suffixes``.
 
     Args:
-        folder: the folder to list (not recursive; other files are ignored).
+        folder: the folder to list (not recursive; other files and macOS AppleDouble
+            ``._*`` files are ignored).
         suffixes: accepted endings, compared case-insensitively.
         who: the caller's name, for the error messages.
 
@@ -91,7 +97,8 @@ def list_by_id(folder: str | Path, suffixes: Sequence[str], who: str) -> dict[st
     folder = Path(folder)
     by_id: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
-        key = image_id(path.name, suffixes) if path.is_file() else None
+        hidden = is_hidden_metadata(path)
+        key = image_id(path.name, suffixes) if path.is_file() and not hidden else None
         if key is not None:
             by_id.setdefault(key, []).append(path)
     if not by_id:

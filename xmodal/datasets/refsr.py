@@ -25,6 +25,7 @@ from xmodal.registry import DATASETS, TRANSFORMS
 from xmodal.utils.checks import check_positive_int
 from xmodal.utils.images import read_rgb_image
 
+from .pairing import is_hidden_metadata
 from .paths import resolve_data_root
 
 __all__ = ["RefSRDataset", "CropRefSR", "MakeLRBicubicRGB", "PackRefSRInputs",
@@ -108,9 +109,10 @@ class RefSRDataset(BaseDataset):
             for d in (hr_dir, ref_dir):
                 if not d.is_dir():
                     raise FileNotFoundError(f"RefSRDataset: folder {d} does not exist")
-            refs = {p.name: p for p in ref_dir.iterdir() if p.suffix.lower() in _EXTS}
+            refs = {p.name: p for p in ref_dir.iterdir()
+                    if p.suffix.lower() in _EXTS and not is_hidden_metadata(p)}
             for p in sorted(hr_dir.iterdir()):
-                if p.suffix.lower() in _EXTS:
+                if p.suffix.lower() in _EXTS and not is_hidden_metadata(p):
                     if p.name not in refs:
                         raise FileNotFoundError(f"RefSRDataset: no reference {ref_dir / p.name}")
                     pairs.append((p, refs[p.name]))
