@@ -80,11 +80,13 @@ def test_guide_checks(pair):
 
 def test_sizes_not_a_multiple_need_resize_guide(pair):
     rgb, depth = pair
-    rgb_odd = np.ascontiguousarray(rgb[:, :70])  # 70 / 20 = 3.5
+    rgb_odd = np.ascontiguousarray(rgb[:58, :72])  # 58 / 16 = 3.625, 72 / 20 = 3.6
     with pytest.raises(ValueError, match="resize_guide"):
         upsample(rgb_odd, depth, model="bicubic")
     out, info = upsample(rgb_odd, depth, model="bicubic", resize_guide=True, return_info=True)
-    assert out.shape == (64, 70) and info["resized_guide"] and info["scale"] == 4
+    assert out.shape == (58, 72) and info["resized_guide"] and info["scale"] == 4
+    with pytest.raises(ValueError, match="differ in aspect ratio"):  # would be stretched
+        upsample(np.ascontiguousarray(rgb[:, :70]), depth, model="bicubic", resize_guide=True)
     with pytest.raises(ValueError, match="cannot be combined"):
         upsample(rgb_odd, depth, model="bicubic", resize_guide=True, consistent=True)
 

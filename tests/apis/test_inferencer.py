@@ -151,3 +151,40 @@ def test_weights_arch_naming_code_runs_nothing(tmp_path, pair):
             infer(rgb, depth)
         assert "\n" not in str(exc.value) and "arch argument" in str(exc.value)
     assert not marker.exists()
+
+
+class _HalfSize(nn.Module):
+    def forward(self, lr, guide):
+        return torch.zeros(lr.shape[0], 1, guide.shape[-2] // 2, guide.shape[-1] // 2) + lr.mean()
+
+
+class _OutOfMemory(nn.Module):
+    def forward(self, lr, guide):
+        raise RuntimeError("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: not "
+                           "enough memory: you tried to allocate 1099511627776 bytes.")
+
+
+def test_a_module_returning_another_size_is_refused_not_resized(pair):
+    rgb, depth = pair
+    with pytest.raises(RuntimeError, match=r"returned \(1, 1, 32, 40\), expected .*\(1, 1, 64, "
+                                           r"80\)"):
+        upsample(rgb, depth, model=_HalfSize(), scale=4)
+
+
+def test_out_of_memory_is_one_line_with_the_tile_hint(pair):
+    rgb, depth = pair
+    with pytest.raises(RuntimeError, match=r"ran out of memory on a 80x64 output: pass --tile "
+                                           r"512") as exc:
+        upsample(rgb, depth, model=_OutOfMemory(), scale=4)
+    assert "alloc_cpu" not in str(exc.value)
+
+
+def test_a_read_only_array_gives_no_torch_warning(pair, bicubic_torch):
+    import warnings
+
+    rgb, depth = pair
+    rgb.flags.writeable = False
+    depth.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        upsample(rgb, depth, model=bicubic_torch, scale=4)

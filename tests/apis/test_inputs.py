@@ -78,4 +78,12 @@ def test_a_guide_smaller_than_the_depth_is_never_resized_down():
     with pytest.raises(ValueError, match="smaller than the depth.*never shrunk"):
         pick_scale((12, 16), (24, 32), None, None, resize_guide=True)
     assert pick_scale((24, 32), (24, 32), None, (4, 8), resize_guide=True) == 4
-    assert pick_scale((50, 70), (16, 20), None, None, resize_guide=True) == 4
+    assert pick_scale((50, 62), (16, 20), None, None, resize_guide=True) == 4
+
+
+def test_resize_guide_refuses_an_aspect_mismatch():
+    with pytest.raises(ValueError, match=r"rgb 1280x480 and depth 320x240 differ in aspect "
+                                         r"ratio by 100 %"):
+        pick_scale((480, 1280), (240, 320), None, (4, 8, 16), resize_guide=True)
+    # a few pixels off (a real sensor's crop) is still resized
+    assert pick_scale((480, 640), (144, 194), None, (4, 8, 16), resize_guide=True) == 4

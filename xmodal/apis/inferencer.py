@@ -187,6 +187,33 @@ def check_output(pred: Tensor, hole: Tensor, batch: GDSRBatch, name: str) -> Non
                            "is written")
 
 
+def check_output_shape(pred: object, guide: Tensor, name: str) -> None:
+    """Refuse a network output that is not (B, 1, H, W) at the guide's size (never resized).
+
+    Raises:
+        RuntimeError: the message names the model, the shape it returned and the one
+            expected.
+    """
+    expected = (guide.shape[0], 1, *guide.shape[-2:])
+    got = tuple(pred.shape) if isinstance(pred, Tensor) else type(pred).__name__
+    if got != expected:
+        raise RuntimeError(f"{name} returned {got}, expected a tensor of shape {expected} "
+                           "(batch, 1, guide height, guide width); nothing is resized")
+
+
+def _memory_error(err: RuntimeError, name: str, batch: GDSRBatch, tile: int | None
+                  ) -> RuntimeError:
+    """An out-of-memory error in one line with the input size and the ``--tile`` hint."""
+    text = str(err)
+    if not (isinstance(err, torch.OutOfMemoryError) or "allocate" in text
+            or "out of memory" in text):
+        return err
+    h, w = batch.hr_size
+    hint = "a smaller --tile" if tile is not None else "--tile 512 (tile=512)"
+    return RuntimeError(f"{name} x{batch.scale} ran out of memory on a {w}x{h} output: pass "
+                        f"{hint} to run it tile by tile, or use a smaller input")
+
+
 class GDSRInferencer:
     """Guided depth super-resolution of a user's own LR depth with an RGB guide.
 
@@ -310,6 +337,9 @@ class GDSRInferencer:
         Raises:
             ValueError: bad tile/overlap, or an input too small for the model (the
                 network's own message, prefixed with the model and the LR size).
+            RuntimeError: the network returned another shape than (1, 1, H, W) at
+                the guide's size (:func:`check_output_shape`: never resized), or ran
+                out of memory (one line with the output size and the ``tile`` hint).
         """
         s = batch.scale
         check_tiling(tile, overlap, s)
@@ -326,15 +356,20 @@ class GDSRInferencer:
                 guide = guide.contiguous(memory_format=torch.channels_last)
             try:
                 if tile is None:
-                    return net(lr, guide).float()
-                return tiled_forward(net, lr, guide, s, tile, overlap,
-                                     progress=(lambda _: bar.update(1)) if bar else None)
+                    out = net(lr, guide).float()
+                else:
+                    out = tiled_forward(net, lr, guide, s, tile, overlap,
+                                        progress=(lambda _: bar.update(1)) if bar else None)
             except ValueError as err:
                 raise ValueError(f"{self.model_name(s)} x{s} cannot run on an LR depth of "
                                  f"{w2}x{h2}: {err}") from None
+            except RuntimeError as err:
+                raise _memory_error(err, self.model_name(s), batch, tile) from None
             finally:
                 if bar is not None:
                     bar.close()
+        check_output_shape(out, guide, f"{self.model_name(s)} x{s}")
+        return out
 
     def postprocess(self, pred: Tensor, batch: GDSRBatch, consistent: bool = False,
                     return_info: bool = False) -> Any:

@@ -19,6 +19,11 @@ from xmodal.utils.checks import check_positive_int
 __all__ = ["guide_tensor", "depth_tensor", "check_depth_values", "check_tiling", "pick_scale"]
 
 
+def _writable(arr: np.ndarray) -> np.ndarray:
+    """``arr``, copied when read-only (``np.asarray(PIL image)``): torch would warn per call."""
+    return arr if arr.flags.writeable else arr.copy()
+
+
 def _numpy_guide(rgb: np.ndarray) -> tuple[Tensor, bool]:
     if rgb.dtype == np.bool_ or not (np.issubdtype(rgb.dtype, np.integer)
                                      or np.issubdtype(rgb.dtype, np.floating)):
@@ -29,7 +34,7 @@ def _numpy_guide(rgb: np.ndarray) -> tuple[Tensor, bool]:
     if rgb.ndim != 3 or rgb.shape[-1] != 3:
         got = f"{rgb.shape[-1]} channels" if rgb.ndim == 3 else f"shape {rgb.shape}"
         raise ValueError(f"rgb must be an (H, W, 3) RGB array, got {got}")
-    t = torch.from_numpy(np.ascontiguousarray(rgb)).permute(2, 0, 1)
+    t = torch.from_numpy(_writable(np.ascontiguousarray(rgb))).permute(2, 0, 1)
     return t, rgb.dtype == np.uint8
 
 
@@ -86,7 +91,7 @@ def depth_tensor(depth: Any) -> Tensor:
         if depth.dtype == np.bool_ or not (np.issubdtype(depth.dtype, np.floating)
                                            or np.issubdtype(depth.dtype, np.integer)):
             raise TypeError(f"depth_lr must be numeric, got dtype {depth.dtype}")
-        t = torch.from_numpy(np.ascontiguousarray(depth, dtype=np.float32))
+        t = torch.from_numpy(_writable(np.ascontiguousarray(depth, dtype=np.float32)))
     elif isinstance(depth, Tensor):
         if depth.dtype == torch.bool or depth.is_complex():
             raise TypeError(f"depth_lr must be a real-valued tensor, got dtype {depth.dtype}")
@@ -158,6 +163,20 @@ def _resize_scale(ratio: float, options: tuple[int, ...] | None, model_name: str
     return fits[0]
 
 
+#: Largest aspect-ratio difference ``--resize-guide`` stretches away (plus one LR pixel).
+ASPECT_TOLERANCE = 0.02
+
+
+def _check_aspect(size_hr: tuple[int, int], size_lr: tuple[int, int]) -> None:
+    """Refuse a guide whose aspect ratio differs from the depth's beyond the tolerance."""
+    (hh, wh), (hl, wl) = size_hr, size_lr
+    mismatch = abs((wh / hh) / (wl / hl) - 1.0)
+    if mismatch > ASPECT_TOLERANCE + 1.0 / min(hl, wl):
+        raise ValueError(f"rgb {wh}x{hh} and depth {wl}x{hl} differ in aspect ratio by "
+                         f"{100 * mismatch:.0f} %: --resize-guide would stretch the guide; "
+                         "crop one of them to the other's field of view first")
+
+
 def pick_scale(size_hr: tuple[int, int], size_lr: tuple[int, int], scale: int | None,
                options: tuple[int, ...] | None, resize_guide: bool,
                model_name: str = "the model") -> int:
@@ -173,7 +192,9 @@ def pick_scale(size_hr: tuple[int, int], size_lr: tuple[int, int], scale: int | 
 
     Raises:
         ValueError: a bad ``scale``, a guide smaller than the depth with
-            ``resize_guide`` (it would shrink the depth), or sizes that are not an
+            ``resize_guide`` (it would shrink the depth) or whose aspect ratio differs
+            from the depth's by more than :data:`ASPECT_TOLERANCE` (plus one LR pixel:
+            it would be stretched), or sizes that are not an
             integer multiple up to ``scale - 1`` pixels (without ``resize_guide``).
     """
     (hh, wh), (hl, wl) = size_hr, size_lr
@@ -183,6 +204,7 @@ def pick_scale(size_hr: tuple[int, int], size_lr: tuple[int, int], scale: int | 
         if hh < hl or wh < wl:
             raise ValueError(f"rgb ({wh}x{hh}) is smaller than the depth ({wl}x{hl}): "
                              "--resize-guide only enlarges the guide; the depth is never shrunk")
+        _check_aspect((hh, wh), (hl, wl))
         return scale if scale is not None else _resize_scale(max(hh / hl, wh / wl), options,
                                                              model_name)
     s = scale if scale is not None else max(1, round(hh / hl))
