@@ -40,6 +40,12 @@ def test_run_onnx_checks_the_input_count(tmp_path):
     np.testing.assert_array_equal(run_onnx(sess, x)[0], x)
     with pytest.raises(ValueError, match="takes 1 inputs"):
         run_onnx(sess, x, x)
+    with pytest.raises(ValueError, match=r"must have size 3 on axis 2"):
+        run_onnx(sess, np.zeros((1, 2, 4, 3), np.float32))
+    with pytest.raises(ValueError, match="must have 4 dims"):
+        run_onnx(sess, np.zeros((2, 3, 3), np.float32))
+    with pytest.raises(ValueError, match="must be float32, got float64"):
+        run_onnx(sess, x.astype(np.float64))
 
 
 @pytest.mark.skipif(not HAS_ORT, reason="needs the export extra: pip install 'xmodal[export]'")

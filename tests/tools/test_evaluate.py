@@ -76,3 +76,22 @@ def test_subset_needs_the_rgbdd_dataset(capsys):
     with pytest.raises(SystemExit):
         main(["--sample", "--subset", "val"])
     assert "--subset selects RGB-D-D frames" in capsys.readouterr().err
+
+
+def test_nan_weights_are_refused_not_scored(tmp_path, capsys):
+    net = D2A2(scale=16)
+    torch.nn.init.constant_(net.tail[-1].weight, float("nan"))
+    path = save_weights(net, tmp_path / "nan.pth", arch=dict(type="D2A2", scale=16))
+    with pytest.raises(SystemExit) as exc:
+        main(["--sample", "--weights", str(path), "--scales", "16", "--limit", "1"])
+    assert exc.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "NaN or infinite values" in err[0]
+
+
+def test_an_unsupported_scale_suggests_no_option_evaluate_lacks(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--sample", "--scales", "3", "--limit", "1"])
+    assert exc.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert "x3" in err and "--resize-guide" not in err

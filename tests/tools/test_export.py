@@ -118,3 +118,8 @@ def test_a_failed_export_leaves_the_earlier_file_whole(tmp_path, monkeypatch):
     with pytest.raises(SystemExit):
         main(["--arch", '{"type": "LDA", "channels": 4}', "--size", "6x8", "--out", str(out)])
     assert out.read_bytes() == good and sorted(p.name for p in tmp_path.iterdir()) == ["lda.pt2"]
+
+
+def test_an_unsupported_scale_suggests_no_option_export_lacks(tmp_path, capsys):
+    msg = _one_error(capsys, ["--model", "d2a2", "--scale", "3"], tmp_path / "m.pt2")
+    assert "x3" in msg and "--resize-guide" not in msg

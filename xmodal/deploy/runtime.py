@@ -73,16 +73,46 @@ def run_onnx(session, *inputs: Tensor | np.ndarray) -> list[np.ndarray]:
         The graph outputs as numpy arrays.
 
     Raises:
-        ValueError: the number of inputs differs from the graph's.
+        ValueError: the number of inputs differs from the graph's, or an input's rank,
+            dtype or a fixed size differs from the graph's (or two inputs disagree on
+            a size the graph names alike): checked before onnxruntime runs.
     """
     if isinstance(session, (str, Path)):
         session = onnx_session(session)
-    names = [i.name for i in session.get_inputs()]
+    metas = session.get_inputs()
+    names = [i.name for i in metas]
     if len(inputs) != len(names):
         raise ValueError(f"the graph takes {len(names)} inputs {names}, got {len(inputs)}")
     feed = {n: (x.detach().cpu().numpy() if isinstance(x, Tensor) else np.asarray(x))
             for n, x in zip(names, inputs)}
+    _check_feed(metas, feed)
     return session.run(None, feed)
+
+
+_ORT_DTYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16,
+               "tensor(double)": np.float64, "tensor(int64)": np.int64}
+
+
+def _check_feed(metas: list, feed: dict[str, np.ndarray]) -> None:
+    """Each input's dtype, rank and fixed sizes as the graph declares them."""
+    named: dict[str, tuple[str, int]] = {}
+    for meta in metas:
+        x, shape = feed[meta.name], list(meta.shape)
+        want = _ORT_DTYPES.get(meta.type)
+        if want is not None and x.dtype != want:
+            raise ValueError(f"input {meta.name} must be {np.dtype(want).name}, got {x.dtype}")
+        if x.ndim != len(shape):
+            raise ValueError(f"input {meta.name} must have {len(shape)} dims {shape}, got shape "
+                             f"{tuple(x.shape)}")
+        for axis, (dim, size) in enumerate(zip(shape, x.shape)):
+            if isinstance(dim, int) and dim != size:
+                raise ValueError(f"input {meta.name} must have size {dim} on axis {axis} "
+                                 f"(graph shape {shape}), got shape {tuple(x.shape)}")
+            if isinstance(dim, str):
+                seen = named.setdefault(dim, (meta.name, size))
+                if seen[1] != size:
+                    raise ValueError(f"inputs {seen[0]} and {meta.name} must agree on size "
+                                     f"{dim}, got {seen[1]} and {size}")
 
 
 def load_pt2(path: str | Path) -> nn.Module:
