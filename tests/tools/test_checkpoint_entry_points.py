@@ -178,3 +178,15 @@ def test_checkpoints_are_written_through_a_temporary(tmp_path, monkeypatch):
     with pytest.raises((OSError, SystemExit)):
         train_tool.main([str(RECIPE), "--work-dir", str(wd), "--cfg-options", *TINY])
     assert (wd / "iter_1.pth").read_bytes() == good and not list(wd.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(("option", "match"), [
+    ("train_cfg.max_iters=abc", "train_cfg.max_iters must be a positive integer, got 'abc'"),
+    ("train_dataloader.batch_size=0", "train_dataloader.batch_size must be a positive"),
+    ("train_dataloader.num_workers=-1", "num_workers must be an integer >= 0"),
+])
+def test_bad_loop_numbers_are_one_line_before_building(tmp_path, option, match):
+    with pytest.raises(SystemExit) as exc:
+        train_tool.main([str(RECIPE), "--work-dir", str(tmp_path), "--cfg-options", option])
+    msg = str(exc.value.code)
+    assert msg.startswith("error:") and match in msg and "\n" not in msg

@@ -7,6 +7,28 @@ import os.path as osp
 
 from mmengine.config import Config
 
+from xmodal.utils.checks import check_non_negative_int, check_positive_int
+
+#: loop and loader numbers a config (or ``--cfg-options``) must give as integers
+_POSITIVE = ("train_cfg.max_iters", "train_cfg.max_epochs", "train_cfg.val_interval",
+             "train_dataloader.batch_size", "val_dataloader.batch_size",
+             "test_dataloader.batch_size")
+_NON_NEGATIVE = ("train_dataloader.num_workers", "val_dataloader.num_workers",
+                 "test_dataloader.num_workers")
+
+
+def _check_numbers(cfg: Config) -> None:
+    """The loop lengths, intervals, batch sizes and worker counts are integers in range."""
+    for keys, check in ((_POSITIVE, check_positive_int), (_NON_NEGATIVE, check_non_negative_int)):
+        for key in keys:
+            section, name = key.split(".")
+            value = (cfg.get(section) or {}).get(name)
+            if value is not None:
+                try:
+                    check(value, key)
+                except ValueError as err:
+                    raise SystemExit(f"error: {err}") from None
+
 
 def load_config(args: argparse.Namespace) -> Config:
     """Load ``args.config`` and apply ``--launcher``, ``--cfg-options`` and ``--work-dir``.
@@ -14,7 +36,9 @@ def load_config(args: argparse.Namespace) -> Config:
     The work dir defaults to ``./work_dirs/<config name>`` as in OpenMMLab.
 
     Raises:
-        SystemExit: the config file does not exist (one clear line, no traceback).
+        SystemExit: the config file does not exist, or a loop length, interval, batch
+            size or worker count is not an integer in range (e.g.
+            ``--cfg-options train_cfg.max_iters=abc``): one clear line, no traceback.
     """
     if not osp.isfile(args.config):
         raise SystemExit(f"error: config file not found: {args.config}")
@@ -22,6 +46,7 @@ def load_config(args: argparse.Namespace) -> Config:
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    _check_numbers(cfg)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get("work_dir") is None:
