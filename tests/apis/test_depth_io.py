@@ -122,3 +122,10 @@ def test_object_npy_is_refused_without_numpy_advice(tmp_path):
     with pytest.raises(ValueError, match="holds Python objects") as exc:
         read_depth(tmp_path / "o.npy")
     assert "allow_pickle" not in str(exc.value)
+
+
+def test_depth_decompression_bomb_is_one_line(tmp_path, monkeypatch):
+    Image.fromarray(np.full((20, 20), 1000, np.uint16)).save(tmp_path / "big.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
+    with pytest.raises(ValueError, match=r"big\.png is too large to decode safely"):
+        read_depth(tmp_path / "big.png")

@@ -188,3 +188,14 @@ def test_a_read_only_array_gives_no_torch_warning(pair, bicubic_torch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         upsample(rgb, depth, model=bicubic_torch, scale=4)
+
+
+def test_a_run_beyond_free_memory_is_refused_before_compute(pair, monkeypatch):
+    from xmodal.apis import inferencer
+
+    rgb, depth = pair
+    monkeypatch.setattr(inferencer, "available_memory", lambda device: 1000)
+    with pytest.raises(RuntimeError, match=r"needs at least 0\.0 GiB for a 80x64 output, 0\.0 "
+                                           r"GiB are free: pass --tile 512"):
+        upsample(rgb, depth, model=_OutOfMemory(), scale=4)  # refused before it runs
+    assert inferencer.available_memory(torch.device("cpu")) > 0

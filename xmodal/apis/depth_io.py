@@ -98,6 +98,10 @@ def _open_image(path: Path, name: str) -> Image.Image:
     try:
         img = Image.open(path)
         img.load()
+    except Image.DecompressionBombError as err:
+        size = str(err).split(",")[0]
+        raise ValueError(f"{name}: {path} is too large to decode safely ({size}; Pillow's "
+                         "decompression-bomb limit)") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as err:
         raise ValueError(f"{name}: not a readable image: {path} ({err})") from None
     return img

@@ -201,6 +201,42 @@ def check_output_shape(pred: object, guide: Tensor, name: str) -> None:
                            "(batch, 1, guide height, guide width); nothing is resized")
 
 
+def available_memory(device: torch.device) -> int | None:
+    """Bytes free for tensors on ``device`` (Linux ``MemAvailable`` on CPU), None if unknown."""
+    if device.type == "cuda":
+        return int(torch.cuda.mem_get_info(device)[0])
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def check_memory(net: nn.Module, batch: GDSRBatch, device: torch.device, name: str) -> None:
+    """Refuse, before any compute, an untiled run whose memory lower bound exceeds what is free.
+
+    The bound is float32 guide + output + one feature map at the output size (the
+    widest convolution's channels / 4, a pixel-shuffle input): a network needs at
+    least that much, so nothing that could run is refused.
+
+    Raises:
+        RuntimeError: the message gives the estimate, the free memory and the ``tile``
+            hint.
+    """
+    widths = [m.out_channels for m in net.modules() if isinstance(m, nn.Conv2d)]
+    channels = max(widths) // 4 if widths else 0
+    h, w = batch.guide.shape[-2:]
+    need = 4 * h * w * (3 + 1 + channels)
+    free = available_memory(device)
+    if free is not None and need > free:
+        raise RuntimeError(f"{name} x{batch.scale} needs at least {need / 2**30:.1f} GiB for a "
+                          f"{w}x{h} output, {free / 2**30:.1f} GiB are free: pass --tile 512 "
+                          "(tile=512) to run it tile by tile")
+
+
 def _memory_error(err: RuntimeError, name: str, batch: GDSRBatch, tile: int | None
                   ) -> RuntimeError:
     """An out-of-memory error in one line with the input size and the ``--tile`` hint."""
@@ -340,6 +376,8 @@ class GDSRInferencer:
             RuntimeError: the network returned another shape than (1, 1, H, W) at
                 the guide's size (:func:`check_output_shape`: never resized), or ran
                 out of memory (one line with the output size and the ``tile`` hint).
+                Untiled, also when the memory lower bound exceeds the free memory
+                (:func:`check_memory`, before any compute).
         """
         s = batch.scale
         check_tiling(tile, overlap, s)
@@ -348,6 +386,8 @@ class GDSRInferencer:
         if tile is not None:
             batch.tiles = len(tile_starts(h2, tile // s, overlap // s)) * len(
                 tile_starts(w2, tile // s, overlap // s))
+        if tile is None:
+            check_memory(net, batch, self.device, self.model_name(s))
         bar = _progress_bar(batch.tiles) if progress and batch.tiles > 1 else None
         with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16,
                                                     enabled=self.fp16):
