@@ -261,3 +261,18 @@ def test_full_disk_leaves_no_partial_output_and_names_the_file(tmp_path, capsys,
                               str(tmp_path / "o"), "--model", "bicubic", "--quiet"])
     assert "cannot write" in msg and "a_LR_sr.png: No space left on device" in msg
     assert list((tmp_path / "o").iterdir()) == []  # no truncated output, no temporary
+
+
+@pytest.mark.parametrize(("content", "match"), [
+    ({"format": "xmodal-weights-v1", "arch": None}, "no state dict"),
+    ({"format": "xmodal-weights-v1", "arch": None, "state_dict": {"w": 1.0}}, "not a tensor"),
+    ({"format": "xmodal-weights-v1", "arch": 5, "state_dict": {"w": torch.zeros(1)}},
+     "must be a dict, got int"),
+])
+def test_malformed_weights_files_are_one_error_line(tmp_path, capsys, content, match):
+    rgb, depth, _ = _write_pair(tmp_path / "in")
+    torch.save(content, tmp_path / "w.pth")
+    msg = _run_error(capsys, ["--rgb", str(rgb), "--depth", str(depth), "--out",
+                              str(tmp_path / "o"), "--model", "d2a2", "--weights",
+                              str(tmp_path / "w.pth"), "--quiet"])
+    assert match in msg and "w.pth" in msg
