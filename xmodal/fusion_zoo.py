@@ -97,8 +97,10 @@ register_fusion_entry(FusionEntry(
     name="ivifnet",
     arch=dict(type="IVIFNet", channels=32, num_resblocks=2, deform_groups=4,
               per_channel_lda=False, zero_init_tail=True),
-    weights=None,  # not trained yet: pass --weights FILE (docs: model_fusion)
-    recipe="recipes/ivif/ivif_xmodal_roadscene.py",
+    # recipes/ivif/ivif_xmodal_roadscene_cpu1k.py, best validation score (iteration 500)
+    weights=WeightsFile("ivifnet_roadscene.pth",
+                        "5f1069f8d834de48cbf4fe5a3d1aa2d28dd02b24240bf7686a518dc845a7e5ad"),
+    recipe="recipes/ivif/ivif_xmodal_roadscene_cpu1k.py",
     licence=_ROADSCENE_LICENCE,
     description="IVIFNet: the D2A2 blocks (LDA, DGA, GatedConv, PixelAttentionFusion) fusing "
                 "the IR image with the visible luma; colour from the visible Cb/Cr.",

@@ -1,5 +1,6 @@
-"""The shipped D2A2 weights load safely and beat Pillow bicubic on real frames they were
-not trained on (the model card's Middlebury claim, checked on 2 embedded frames)."""
+"""The shipped D2A2 weights load safely, beat Pillow bicubic on real frames they were not
+trained on, and are never worse with their true guide than with another frame's (the model
+card's Middlebury claims, checked on the embedded frames)."""
 
 from pathlib import Path
 
@@ -35,23 +36,23 @@ def test_beats_bicubic_on_frames_it_was_not_trained_on(scored):
     assert gain >= MIN_GAIN[scale], (scale, true["rmse"], true["bicubic_rmse"])
 
 
-#: (model, scale) -> the smallest guide effect on FRAMES where the model card claims guide
-#: use: how far the RMSE with the true RGB lies below the RMSE with another frame's RGB,
-#: ``1 - true / mismatched`` (measured on the shipped files: d2a2 x8 10.5 %, x16 16.6 %;
-#: d2a2_diffusion x8 17.6 % with an earlier x8 file, x16 17.0 %)
-MIN_GUIDE_EFFECT = {("d2a2", 8): 0.10, ("d2a2", 16): 0.10, ("d2a2_diffusion", 8): 0.10,
-                    ("d2a2_diffusion", 16): 0.10}
+#: the embedded Middlebury sample's 6 frames (a test set of these weights) for d2a2; the
+#: slower d2a2_diffusion (1000 diffusion iterations per frame) on FRAMES
+ALL_FRAMES = list(range(6))
 
 
-@pytest.mark.parametrize(("model", "scale"), sorted(MIN_GUIDE_EFFECT),
+@pytest.mark.parametrize(("model", "scale"), [(m, s) for m in ("d2a2", "d2a2_diffusion")
+                                              for s in SCALES],
                          ids=lambda v: v if isinstance(v, str) else f"x{v}")
-def test_the_model_uses_its_guide(model, scale):
+def test_the_true_guide_is_never_worse_than_a_mismatched_one(model, scale):
+    """The RGB of the frame itself helps, or at least does not hurt, next to another frame's
+    RGB at the same size (the texture over-transfer that costs accuracy on unseen data)."""
     net, _ = build_generator(model, scale)  # d2a2_diffusion: the shipped d2a2 file runs first
     ds = MiddleburyDataset(data_root=SAMPLE, scale=scale)
-    true = evaluate_generator(net, ds, indices=FRAMES)
-    other = evaluate_generator(net, ds, guide="mismatched", indices=FRAMES)
-    effect = guide_effect(true["rmse"], other["rmse"])
-    assert effect >= MIN_GUIDE_EFFECT[model, scale], (true["rmse"], other["rmse"])
+    frames = ALL_FRAMES if model == "d2a2" else FRAMES
+    true = evaluate_generator(net, ds, indices=frames)
+    other = evaluate_generator(net, ds, guide="mismatched", indices=frames)
+    assert guide_effect(true["rmse"], other["rmse"]) >= 0.0, (true["rmse"], other["rmse"])
     assert true["rmse"] < true["bicubic_rmse"]
 
 
