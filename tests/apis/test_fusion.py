@@ -59,8 +59,8 @@ def test_loader_builds_the_table_arch_and_refuses_other_files(tmp_path):
     torch.save({"x.weight": torch.zeros(1)}, tmp_path / "bad.pth")
     with pytest.raises(ValueError, match="does not fit ivifnet"):
         build_fusion_model("ivifnet", tmp_path / "bad.pth")
-    with pytest.raises(FileNotFoundError, match="no ivifnet fusion weights are shipped yet"):
-        build_fusion_model("ivifnet")
+    with pytest.raises(FileNotFoundError, match="no ivif_plain fusion weights are shipped yet"):
+        build_fusion_model("ivif_plain")
     with pytest.raises(ValueError, match="fusion model must be one of"):
         build_fusion_model("d2a2", tmp_path / "w.pth")
 

@@ -90,7 +90,8 @@ def test_bad_input_is_one_error_line_and_nothing_written(tmp_path, weights, caps
 def test_bad_weights_and_no_shipped_weights(tmp_path, weights, capsys):
     ir, vis = _pair(tmp_path / "in", "a")
     base = ["--ir", str(ir), "--vis", str(vis), "--out", str(tmp_path / "out")]
-    assert "no ivifnet fusion weights are shipped yet" in _run_error(capsys, base)
+    assert "no ivif_plain fusion weights are shipped yet" in _run_error(
+        capsys, base + ["--model", "ivif_plain"])
     assert "file not found" in _run_error(capsys, base + ["--weights", str(tmp_path / "x.pth")])
     (tmp_path / "junk.pth").write_bytes(b"not a torch file")
     assert "weights:" in _run_error(capsys, base + ["--weights", str(tmp_path / "junk.pth")])

@@ -19,8 +19,8 @@ from .protocol import (
     resize_bicubic_pil,
     upsample_bicubic_pil,
 )
-from .rgbdd_split import RGBDDSplitDataset
 from .refsr import CropRefSR, MakeLRBicubicRGB, PackRefSRInputs, RefSRDataset, resolve_refsr_root
+from .rgbdd_split import RGBDDSplitDataset
 from .train_transforms import DegradeLRDepth, RandomHardCropPair, bicubic_miss
 from .transforms import (
     MakeLRDepth,
