@@ -6,10 +6,13 @@ from xmodal.fusion_zoo import FUSION_TABLE, FusionEntry, get_fusion_entry, regis
 from xmodal.registry import MODELS
 
 
-def test_entries_build_and_ship_nothing_yet():
+def test_entries_build_and_only_ivifnet_ships_a_file():
     for entry in FUSION_TABLE.values():
         assert MODELS.build(dict(entry.arch)).__class__.__name__ == entry.arch["type"]
-        assert entry.weights is None and entry.recipe.startswith("recipes/ivif/")
+        assert entry.recipe.startswith("recipes/ivif/")
+    shipped = FUSION_TABLE["ivifnet"].weights
+    assert shipped is not None and len(shipped.sha256) == 64
+    assert FUSION_TABLE["ivif_plain"].weights is None
 
 
 def test_registration_refuses_non_scalar_args_and_duplicates():

@@ -34,6 +34,8 @@ train_pipeline = [
     dict(type='RandomFlipIVIF', prob=0.5),
     dict(type='PackIVIFInputs'),
 ]
+# Global batch: 8 samples per update (batch_size is per process).
+auto_scale_lr = dict(enable=False, base_batch_size=8)
 train_dataloader = dict(
     batch_size=8,
     num_workers=0,

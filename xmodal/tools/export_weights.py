@@ -22,37 +22,36 @@ from pathlib import Path
 __all__ = ["export", "main", "plain_arch"]
 
 
-def plain_arch(arch: dict, source: str = "the config") -> dict:
-    """The generator config a weights file may carry: its type and plain scalar arguments.
+def plain_arch(arch: dict) -> dict:
+    """The generator config to store in a weights file: sub-block configs dropped when default.
 
-    A weights file is data (its loader accepts no sub-block configs), so the
-    recipe's sub-block configs (``align=dict(...)``, ``fuse=dict(...)``) are
-    dropped only when the generator built without them has the same parameters
-    (names and shapes): they were the defaults written out.
+    A weights file is data: its loader builds the model table's architecture and
+    accepts from the file only values the table allows. A recipe that writes its
+    sub-blocks out (``align=dict(...)``, ``fuse=dict(...)``) with their default
+    values stores the plain arguments only, which build the same parameters
+    (names and shapes). A config whose sub-configs are needed (DSR-Diff's
+    ``dsrn``/``grn``) or differ from the defaults is kept as it is, and the loader
+    decides whether the table allows it.
 
     Args:
         arch: the recipe's ``model.generator`` config.
-        source: what to name in the error (the config file).
 
     Returns:
-        ``arch`` without its dict/list values.
-
-    Raises:
-        ValueError: a sub-block config changes the parameters (the file could not
-            rebuild that network).
+        ``arch`` without its dict/list values, or ``arch`` itself.
     """
     from xmodal.registry import MODELS
 
     flat = {k: v for k, v in arch.items() if not isinstance(v, (dict, list, tuple))}
     if flat == arch:
-        return flat
-    shapes = [{k: tuple(v.shape) for k, v in MODELS.build(a).state_dict().items()}
-              for a in (arch, flat)]
-    if shapes[0] != shapes[1]:
-        nested = sorted(set(arch) - set(flat))
-        raise ValueError(f"{source}: model.generator's {nested} differ from the defaults; "
-                         "a weights file carries plain arguments only")
-    return flat
+        return arch
+    try:
+        plain = MODELS.build(flat).state_dict()
+    except (TypeError, ValueError, KeyError):
+        return arch
+    full = MODELS.build(arch).state_dict()
+    same = {k: tuple(v.shape) for k, v in plain.items()} == \
+        {k: tuple(v.shape) for k, v in full.items()}
+    return flat if same else arch
 
 
 def export(config: str | Path, checkpoint: str | Path, out: str | Path, fp16: bool = True,
@@ -87,7 +86,7 @@ def export(config: str | Path, checkpoint: str | Path, out: str | Path, fp16: bo
     arch = cfg.get("model", {}).get("generator")
     if not isinstance(arch, dict) or "type" not in arch:
         raise ValueError(f"{config} has no model.generator config")
-    arch = plain_arch(arch.to_dict() if hasattr(arch, "to_dict") else dict(arch), str(config))
+    arch = plain_arch(arch.to_dict() if hasattr(arch, "to_dict") else dict(arch))
     generator = MODELS.build(arch)
     state = load_weights_file(checkpoint)["state_dict"]
     try:
