@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xmodal.tools._cli import first_line, print_error
+from xmodal.tools._cli import exit_if_failed, first_line, print_error
 
 __all__ = ["build_parser", "main"]
 
@@ -129,10 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     failed, scores = _run_pairs(args, pairs, net)
     if len(scores) > 1:
         print("\n".join(_score_lines(f"mean over {len(scores)} pair(s)", _mean_scores(scores))))
-    if failed:
-        if len(pairs) > 1:
-            _error(f"{failed} of {len(pairs)} input(s) failed")
-        raise SystemExit(1)
+    exit_if_failed(PROG, failed, len(pairs))
     return 0
 
 

@@ -36,7 +36,7 @@ import json
 import logging
 from pathlib import Path
 
-from xmodal.tools._cli import first_line, print_error
+from xmodal.tools._cli import exit_if_failed, first_line, print_error
 
 __all__ = ["build_parser", "main"]
 
@@ -205,10 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as err:
             failed += 1
             _error(first_line(err))
-    if failed:
-        if len(pairs) > 1:
-            _error(f"{failed} of {len(pairs)} input(s) failed")
-        raise SystemExit(1)
+    exit_if_failed(PROG, failed, len(pairs))
     return 0
 
 
