@@ -29,6 +29,9 @@ from xmodal.engine import build_runner
 def seconds_per_step(cfg: Config, optim_wrapper: dict, args: argparse.Namespace) -> float:
     cfg = cfg.copy()
     cfg.optim_wrapper = dict(cfg.optim_wrapper, **optim_wrapper)
+    # the timed step is model.train_step; hooks (EMA, RNG state) run outside it, and the
+    # EMA hook cannot take a checkpoint before a run has started
+    cfg.custom_hooks = []
     runner = build_runner(cfg)
     runner.load_checkpoint(cfg.load_from)
     wrapper = runner.build_optim_wrapper(cfg.optim_wrapper)
