@@ -122,3 +122,40 @@ def test_roadscene_train_split(real_data_dir):
     assert len(names) == 169 and not names & SPLITS["train"]
     item = ds[0]
     assert item["inputs"]["ir"].shape == (1, 64, 64) and item["inputs"]["vis"].shape == (3, 64, 64)
+
+
+def test_16bit_ir_saved_as_rgb_is_refused_not_reduced(tmp_path):
+    """A 16-bit IR stored as a 48-bit RGB PNG: Pillow hands over its top 8 bits only."""
+    from unfaithful_images import png_rgb16
+
+    _write_pair(tmp_path, "a", np.zeros((8, 8), np.uint8), np.zeros((8, 8, 3), np.uint8))
+    png_rgb16(tmp_path / "ir" / "a.png", np.full((8, 8, 3), 40000, np.uint16))
+    with pytest.raises(ValueError, match=r"a\.png stores 16-bit channels.*16-bit grey"):
+        IVIFDataset(data_root=tmp_path)[0]
+
+
+def test_16bit_rgb_visible_is_refused_not_reduced(tmp_path):
+    from unfaithful_images import png_rgb16
+
+    _write_pair(tmp_path, "a", np.zeros((8, 8), np.uint8), np.zeros((8, 8, 3), np.uint8))
+    png_rgb16(tmp_path / "vi" / "a.png", np.full((8, 8, 3), 40000, np.uint16))
+    with pytest.raises(ValueError, match=r"vis: .*a\.png stores 16-bit channels"):
+        IVIFDataset(data_root=tmp_path)[0]
+
+
+def test_exif_rotated_visible_is_refused(tmp_path):
+    from unfaithful_images import exif_rotated_jpeg
+
+    _write_pair(tmp_path, "a", np.zeros((8, 8), np.uint8), np.zeros((8, 8, 3), np.uint8))
+    (tmp_path / "vi" / "a.png").unlink()
+    exif_rotated_jpeg(tmp_path / "vi" / "a.jpg", np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match=r"a\.jpg has EXIF orientation 6"):
+        IVIFDataset(data_root=tmp_path)[0]
+
+
+def test_appledouble_files_are_ignored(tmp_path):
+    _write_pair(tmp_path, "a", np.zeros((8, 8), np.uint8), np.zeros((8, 8, 3), np.uint8))
+    (tmp_path / "ir" / "._a.png").write_bytes(b"\x00\x05\x16\x07 resource fork")
+    (tmp_path / "vi" / "._b.png").write_bytes(b"\x00\x05\x16\x07 resource fork")
+    ds = IVIFDataset(data_root=tmp_path)
+    assert len(ds) == 1 and ds[0]["data_samples"].img_name == "a"

@@ -65,6 +65,10 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 72, 3), np.uint8)).save(
         colour_ir)
     (tmp_path / "not_an_image.png").write_text("x")
+    from unfaithful_images import exif_rotated_jpeg, png_rgb16
+
+    ir48 = png_rgb16(tmp_path / "ir48.png", np.full((64, 72, 3), 40000, np.uint16))
+    rotated = exif_rotated_jpeg(tmp_path / "rotated.jpg", np.zeros((64, 72, 3), np.uint8))
     return {
         "missing": (["--ir", str(tmp_path / "nope.png"), "--vis", str(vis)], "file not found"),
         "size": (["--ir", str(ir), "--vis", str(small)], "differs from vis size"),
@@ -74,11 +78,13 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
                        "not a readable image"),
         "mixed": (["--ir", str(ir), "--vis", str(tmp_path / "in" / "vi")], "all files or all"),
         "suffix": (["--ir", str(tmp_path / "w.pth"), "--vis", str(vis)], "unsupported file"),
+        "ir_rgb16": (["--ir", str(ir48), "--vis", str(vis)], "stores 16-bit channels"),
+        "exif": (["--ir", str(ir), "--vis", str(rotated)], "EXIF orientation 6"),
     }
 
 
 @pytest.mark.parametrize("case", ["missing", "size", "rgba", "colour_ir", "unreadable", "mixed",
-                                  "suffix"])
+                                  "suffix", "ir_rgb16", "exif"])
 def test_bad_input_is_one_error_line_and_nothing_written(tmp_path, weights, capsys, case):
     argv, match = _bad_inputs(tmp_path)[case]
     out = tmp_path / "out"

@@ -121,3 +121,27 @@ def test_decompression_bomb_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=r"big\.png is too large to decode safely") as exc:
         read_rgb_image(tmp_path / "big.png")
     assert "\n" not in str(exc.value)
+
+
+def test_fusion_readers_refuse_what_pillow_would_change(tmp_path, monkeypatch):
+    """16-bit RGB, EXIF rotation and decompression bombs: refused by the IR / visible readers."""
+    from unfaithful_images import exif_rotated_jpeg, png_rgb16
+
+    from xmodal.utils.images import read_ir_image, read_visible_image
+
+    png_rgb16(tmp_path / "ir48.png", np.full((3, 4, 3), 40000, np.uint16))
+    assert np.asarray(Image.open(tmp_path / "ir48.png")).max() == 156  # what Pillow gives
+    with pytest.raises(ValueError, match=r"ir48\.png stores 16-bit channels.*16-bit grey"):
+        read_ir_image(tmp_path / "ir48.png")
+    with pytest.raises(ValueError, match=r"ir48\.png stores 16-bit channels.*8-bit RGB"):
+        read_visible_image(tmp_path / "ir48.png")
+    exif_rotated_jpeg(tmp_path / "r.jpg", np.zeros((3, 4, 3), np.uint8))
+    for read in (read_ir_image, read_visible_image):
+        with pytest.raises(ValueError, match=r"r\.jpg has EXIF orientation 6"):
+            read(tmp_path / "r.jpg")
+    Image.new("L", (20, 20)).save(tmp_path / "big.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
+    for read in (read_ir_image, read_visible_image):
+        with pytest.raises(ValueError, match=r"big\.png is too large to decode safely") as exc:
+            read(tmp_path / "big.png")
+        assert "\n" not in str(exc.value)

@@ -29,6 +29,7 @@ from xmodal.utils.checks import check_positive_int
 from xmodal.utils.images import ir_to_unit, read_ir_image, read_visible_image
 
 from .ivif_splits import VIF_BENCHMARK_VAL, split_conflicts
+from .pairing import is_hidden_metadata
 from .paths import resolve_data_root
 
 __all__ = ["IVIFDataset", "RandomCropIVIF", "RandomFlipIVIF", "PackIVIFInputs",
@@ -57,6 +58,12 @@ def resolve_ivif_root(name: str = "vif_benchmark") -> Path:
         FileNotFoundError: naming every path tried and the expected layout.
     """
     return resolve_data_root("ivif", name, _LAYOUT)
+
+
+def _images(folder: Path) -> dict[str, Path]:
+    """``{stem: file}`` of a folder's images; macOS AppleDouble ``._*`` files are ignored."""
+    return {p.stem: p for p in folder.iterdir()
+            if p.suffix.lower() in _EXTS and not is_hidden_metadata(p)}
 
 
 @DATASETS.register_module()
@@ -110,8 +117,7 @@ class IVIFDataset(BaseDataset):
     def load_data_list(self) -> list[dict]:
         """List the pairs ``{'img_name', 'ir_path', 'vis_path'}`` of the split, sorted by name."""
         root = Path(self.data_root)
-        ir = {p.stem: p for p in (root / "ir").iterdir() if p.suffix.lower() in _EXTS}
-        vi = {p.stem: p for p in (root / "vi").iterdir() if p.suffix.lower() in _EXTS}
+        ir, vi = _images(root / "ir"), _images(root / "vi")
         if set(ir) != set(vi):
             only_ir, only_vi = sorted(set(ir) - set(vi)), sorted(set(vi) - set(ir))
             raise FileNotFoundError(f"IVIFDataset: unpaired files in {root}: ir only "

@@ -6,7 +6,10 @@ expanded; anything that is not 8-bit 3-channel RGB after that (grey, RGBA,
 16-bit) is refused rather than converted, so no channel is silently dropped or
 invented. The infrared-visible fusion readers (:func:`read_ir_image`,
 :func:`read_visible_image`) keep 16-bit IR at its bit depth and refuse RGBA
-visible images unless asked to drop the alpha channel.
+visible images unless asked to drop the alpha channel. Every reader refuses
+what Pillow would not hand over as stored: 16-bit colour channels (reduced to
+8 bits), an EXIF orientation other than upright, and images over Pillow's
+decompression-bomb limit.
 """
 
 from __future__ import annotations
@@ -45,29 +48,13 @@ def read_rgb_image(path: str | Path, name: str = "rgb") -> np.ndarray:
         >>> read_rgb_image(p).shape
         (3, 4, 3)
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{name}: file not found: {path}")
-    if not path.is_file():
-        raise ValueError(f"{name}: not a file: {path}")
-    try:
-        with Image.open(path) as img:
-            _check_faithful(img, name, path)
-            img.load()
-            if img.mode == "P":
-                img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-            if img.mode != "RGB":
-                bands = len(img.getbands())
-                raise ValueError(f"{name}: expected an 8-bit 3-channel RGB image, got mode "
-                                 f"{img.mode!r} ({bands} channel{'s' if bands != 1 else ''}) "
-                                 f"in {path}")
-            return np.asarray(img, dtype=np.uint8).copy()
-    except Image.DecompressionBombError as err:
-        size = str(err).split(",")[0]
-        raise ValueError(f"{name}: {path} is too large to decode safely ({size}; Pillow's "
-                         "decompression-bomb limit)") from None
-    except (UnidentifiedImageError, OSError, SyntaxError) as err:
-        raise ValueError(f"{name}: not a readable image: {path} ({err})") from None
+    with _open_checked(path, name, "save it as 8-bit RGB") as img:
+        if img.mode != "RGB":
+            bands = len(img.getbands())
+            raise ValueError(f"{name}: expected an 8-bit 3-channel RGB image, got mode "
+                             f"{img.mode!r} ({bands} channel{'s' if bands != 1 else ''}) "
+                             f"in {path}")
+        return np.asarray(img, dtype=np.uint8).copy()
 
 
 def _stored_bits(img: Image.Image, path: Path) -> int:
@@ -82,12 +69,15 @@ def _stored_bits(img: Image.Image, path: Path) -> int:
     return 8
 
 
-def _check_faithful(img: Image.Image, name: str, path: Path) -> None:
-    """Refuse an RGB file Pillow would change on reading: 16-bit channels, EXIF rotation."""
+def _check_faithful(img: Image.Image, name: str, path: Path, fix: str) -> None:
+    """Refuse a file Pillow would change on reading: 16-bit colour channels, EXIF rotation.
+
+    ``fix`` (e.g. ``'save it as 8-bit RGB'``) ends the 16-bit message.
+    """
     bits = _stored_bits(img, path)
     if bits > 8 and img.mode not in ("I", "I;16", "F"):
         raise ValueError(f"{name}: {path} stores {bits}-bit channels, which would be reduced "
-                         "to 8 bits: save the guide as 8-bit RGB")
+                         f"to 8 bits: {fix}")
     orientation = img.getexif().get(0x0112, 1)
     if orientation not in (1, None):
         raise ValueError(f"{name}: {path} has EXIF orientation {orientation} (shown rotated or "
@@ -95,8 +85,17 @@ def _check_faithful(img: Image.Image, name: str, path: Path) -> None:
                          "it is aligned with the depth as stored")
 
 
-def _open_checked(path: str | Path, name: str) -> Image.Image:
-    """Open and decode ``path`` with Pillow; FileNotFoundError / ValueError naming ``name``."""
+def _open_checked(path: str | Path, name: str, fix: str) -> Image.Image:
+    """Open and decode ``path`` with Pillow, refusing what it would not read faithfully.
+
+    The one opener of the readers here: 16-bit colour channels (Pillow reduces them
+    to 8 bits; ``fix`` says what to do instead), an EXIF orientation other than
+    upright, more pixels than Pillow's decompression-bomb limit. A palette image is
+    expanded.
+
+    Raises:
+        FileNotFoundError, ValueError: one line naming ``name`` and the file.
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{name}: file not found: {path}")
@@ -104,7 +103,16 @@ def _open_checked(path: str | Path, name: str) -> Image.Image:
         raise ValueError(f"{name}: not a file: {path}")
     try:
         img = Image.open(path)
-        img.load()
+        try:
+            _check_faithful(img, name, path, fix)
+            img.load()
+        except BaseException:
+            img.close()
+            raise
+    except Image.DecompressionBombError as err:
+        size = str(err).split(",")[0]
+        raise ValueError(f"{name}: {path} is too large to decode safely ({size}; Pillow's "
+                         "decompression-bomb limit)") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as err:
         raise ValueError(f"{name}: not a readable image: {path} ({err})") from None
     if img.mode == "P":
@@ -142,10 +150,11 @@ def read_ir_image(path: str | Path, name: str = "ir") -> np.ndarray:
         FileNotFoundError: the file does not exist.
         ValueError: not a file or not readable; a colour image whose channels differ;
             a mode other than L / I;16 / I / RGB (e.g. RGBA, float ``F``); ``I`` data
-            outside 0..65535.
+            outside 0..65535; 16-bit RGB channels (Pillow would reduce them to 8 bits);
+            an EXIF orientation other than upright; a decompression bomb.
     """
     path = Path(path)
-    with _open_checked(path, name) as img:
+    with _open_checked(path, name, "save it as 16-bit grey") as img:
         mode = img.mode
         arr = np.asarray(img)
     if mode == "L":
@@ -200,10 +209,12 @@ def read_visible_image(path: str | Path, name: str = "vis", drop_alpha: bool = F
     Raises:
         FileNotFoundError: the file does not exist.
         ValueError: not a file or not readable; RGBA / LA without ``drop_alpha``;
-            16-bit or other modes (only 8-bit visible images are read).
+            16-bit or other modes (only 8-bit visible images are read, also a 16-bit
+            RGB file Pillow would reduce to 8 bits); an EXIF orientation other than
+            upright; a decompression bomb.
     """
     path = Path(path)
-    with _open_checked(path, name) as img:
+    with _open_checked(path, name, "save it as 8-bit RGB") as img:
         mode = img.mode
         if mode in ("RGBA", "LA") and not drop_alpha:
             raise ValueError(f"{name}: {mode} image with an alpha channel in {path}: pass "
