@@ -14,8 +14,9 @@ standard``: clipped 8-bit luma, the papers' definitions
 ``xmodal/weights/ivifnet_roadscene.pth``, or one written by
 ``python -m xmodal.tools.export_weights``), a training checkpoint of the recipe or
 a bare generator state dict, read by :func:`xmodal.weights.load_weights_file`
-(``weights_only=True``: nothing in the file runs) and loaded strictly (every key
-and shape, :func:`xmodal.engine.checkpoint.check_checkpoint_fits`).
+(``weights_only=True``: nothing in the file runs) and loaded strictly, as
+``xmodal upsample`` and ``xmodal fuse`` load theirs (every key and shape; integer
+tensors where the network holds floats are refused, not cast).
 
 Refused with one ``error:`` line on stderr and exit status 1, before anything is
 written: a missing, unsafe or corrupt checkpoint, another model's checkpoint (keys
@@ -49,7 +50,6 @@ from xmodal.apis.atomic import atomic_outputs  # noqa: E402
 from xmodal.apis.depth_io import write_png  # noqa: E402
 from xmodal.apis.files import check_out_dir  # noqa: E402
 from xmodal.datasets.ivif import IVIFDataset  # noqa: E402
-from xmodal.engine.checkpoint import CheckpointError, check_checkpoint_fits  # noqa: E402
 from xmodal.evaluation.fusion_metrics import (  # noqa: E402
     CONVENTIONS,
     FUSION_METRICS,
@@ -59,7 +59,7 @@ from xmodal.models.ivif import fuse_average, fuse_max_abs, rgb_to_luma  # noqa: 
 from xmodal.registry import MODELS  # noqa: E402
 from xmodal.tools._cli import first_line  # noqa: E402
 from xmodal.utils.checks import check_positive_int  # noqa: E402
-from xmodal.weights import load_weights_file  # noqa: E402
+from xmodal.weights import _load_state, load_weights_file  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 #: What a refused input raises here (each becomes one ``error:`` line).
@@ -92,16 +92,13 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def _load_weights(model: torch.nn.Module, want: str, path: str) -> None:
-    """Load ``path`` into ``model.generator`` (a ``want`` network) strictly."""
+    """Load ``path`` into ``model.generator`` (a ``want`` network) strictly, never cast."""
     loaded = load_weights_file(path)
     got = (loaded["arch"] or {}).get("type", want)
     if got != want:
         raise ValueError(f"weights: {path} holds a {got} network, not the config's {want}")
-    try:
-        check_checkpoint_fits(model.generator, loaded["state_dict"], path)
-    except CheckpointError as err:
-        raise ValueError(f"weights: {err}") from None
-    model.generator.load_state_dict({k: v.float() for k, v in loaded["state_dict"].items()})
+    _load_state(model.generator, loaded["state_dict"], f"checkpoint {path} does not fit {want} "
+                "(another model's?)")
 
 
 def _prepare(args: argparse.Namespace) -> tuple[torch.nn.Module, IVIFDataset]:

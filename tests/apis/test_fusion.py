@@ -65,6 +65,15 @@ def test_loader_builds_the_table_arch_and_refuses_other_files(tmp_path):
         build_fusion_model("d2a2", tmp_path / "w.pth")
 
 
+def test_integer_weights_are_refused_not_cast(tmp_path):
+    w = torch.load(_weights(tmp_path / "w.pth"), weights_only=True)
+    w["state_dict"] = {k: v.to(torch.int8) for k, v in w["state_dict"].items()}
+    torch.save(w, tmp_path / "int8.pth")
+    with pytest.raises(ValueError, match=r"int8\.pth does not fit ivifnet .* is int8, the model "
+                       "holds float32 there"):
+        build_fusion_model("ivifnet", tmp_path / "int8.pth")
+
+
 def test_fuse_keeps_visible_chroma_and_scales_16bit(tmp_path):
     net = build_fusion_model("ivifnet", _weights(tmp_path / "w.pth"))[0]
     rng = np.random.default_rng(1)

@@ -68,12 +68,17 @@ def test_a_state_dict_missing_a_key_is_refused(bench, tmp_path):
     assert "1 missing key(s)" in msg and not (tmp_path / "out").exists()
 
 
-def test_nan_weights_are_refused(bench, tmp_path):
+def test_nan_and_integer_weights_are_refused_not_cast(bench, tmp_path):
     w = torch.load(SHIPPED, weights_only=True)
-    key = next(iter(w["state_dict"]))
-    w["state_dict"][key] = torch.full_like(w["state_dict"][key], float("nan"))
+    state = dict(w["state_dict"])
+    key = next(iter(state))
+    w["state_dict"][key] = torch.full_like(state[key], float("nan"))
     torch.save(w, tmp_path / "nan.pth")
     assert "NaN" in _error(bench, ["--checkpoint", str(tmp_path / "nan.pth")])
+    torch.save(dict(w, state_dict={k: v.to(torch.int8) for k, v in state.items()}),
+               tmp_path / "int8.pth")
+    assert "is int8, the model holds float32" in _error(
+        bench, ["--checkpoint", str(tmp_path / "int8.pth")])
 
 
 def test_out_dir_that_is_a_file_is_refused(bench, tmp_path):

@@ -80,11 +80,13 @@ def build_fusion_model(model: str = "ivifnet", weights: str | Path | None = None
     Raises:
         FileNotFoundError: the file is missing, or none is shipped and none given.
         ValueError: unknown model; an unreadable or unsafe file (nothing of it runs); a
-            file whose architecture type is another network; weights that do not fit.
+            file whose architecture type is another network; weights that do not fit
+            (missing or unexpected keys, other shapes, integer tensors where the network
+            holds floats: loaded strictly, never cast).
     """
     from xmodal.fusion_zoo import get_fusion_entry
     from xmodal.registry import MODELS
-    from xmodal.weights import load_weights_file
+    from xmodal.weights import _load_state, load_weights_file  # the depth loader's strict load
 
     entry = get_fusion_entry(model)
     path = _weights_path(entry, weights)
@@ -94,12 +96,8 @@ def build_fusion_model(model: str = "ivifnet", weights: str | Path | None = None
         raise ValueError(f"weights: {path} holds a {file_type} network, not the "
                          f"{entry.arch['type']} of --model {entry.name}")
     net = MODELS.build(dict(entry.arch))
-    try:
-        net.load_state_dict({k: v.float() for k, v in loaded["state_dict"].items()})
-    except RuntimeError as err:
-        first = str(err).strip().splitlines()[0]
-        raise ValueError(f"weights: {path} does not fit {entry.name} ({entry.arch['type']}): "
-                         f"{first}") from None
+    _load_state(net, loaded["state_dict"], f"{path} does not fit {entry.name} "
+                f"({entry.arch['type']})")
     return net.eval(), dict(loaded["meta"], path=str(path))
 
 
