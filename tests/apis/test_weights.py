@@ -187,3 +187,10 @@ def test_a_state_dict_that_does_not_fit_names_the_keys(tmp_path):
     torch.save(dict(base, state_dict=state), tmp_path / "w.pth")
     with pytest.raises(ValueError, match=f"1 missing key.*{key}; 1 unexpected key.*extra.weight"):
         build_generator("d2a2", 4, tmp_path / "w.pth")
+
+
+def test_an_unsupported_scale_suggests_no_option_the_api_lacks():
+    """build_generator has no resize_guide: its error names scales and models, not a flag."""
+    with pytest.raises(ValueError, match="d2a2 runs at x4/x8/x16, not x3") as exc:
+        build_generator("d2a2", 3)
+    assert "resize" not in str(exc.value) and "\n" not in str(exc.value)
