@@ -96,8 +96,11 @@ def test_nyuv2_samples(gdsr_root):
     assert (s.unit, s.unit_scale, s.border) == ("cm", 100.0, 6)
     raw = np.load(gdsr_root / "nyuv2_samples/Depth/1001.npy")
     assert s.depth_min == pytest.approx(float(raw.min())) and 0.3 < s.depth_max < 11  # metres
-    with pytest.raises(ValueError, match="no frame of split 'train'"):
-        NYUv2Dataset(data_root=gdsr_root / "nyuv2_samples", scale=4, split="train")
+    for split in ("train", "val", "trainval"):  # the sample holds 3 test frames only
+        with pytest.raises(ValueError, match=f"no frame of split '{split}'"):
+            NYUv2Dataset(data_root=gdsr_root / "nyuv2_samples", scale=4, split=split)
+    with pytest.raises(ValueError, match="split must be one of"):
+        NYUv2Dataset(data_root=gdsr_root / "nyuv2_samples", scale=4, split="validation")
 
 
 def test_nyuv2_mat_layout(tmp_path):
@@ -117,7 +120,16 @@ def test_nyuv2_mat_layout(tmp_path):
     guide, depth = ds.load_pair(ds.get_data_info(0))
     np.testing.assert_array_equal(guide, img)
     np.testing.assert_array_equal(depth, dep)
-    assert len(NYUv2Dataset(data_root=tmp_path, scale=4, split="train")) == 1000
+    sizes = {split: NYUv2Dataset(data_root=tmp_path, scale=4, split=split)
+             for split in ("train", "val", "trainval")}
+    assert {k: len(v) for k, v in sizes.items()} == {"train": 950, "val": 50, "trainval": 1000}
+    assert [sizes["val"].get_data_info(i)["index"] for i in (0, 49)] == [950, 999]
+    # validation is evaluated like the test split: test pipeline, test_mode; trainval trains
+    assert sizes["val"].test_mode and not sizes["train"].test_mode
+    assert not sizes["trainval"].test_mode
+    assert [type(t).__name__ for t in sizes["val"].pipeline.transforms] == \
+        [type(t).__name__ for t in ds.pipeline.transforms]
+    assert type(sizes["trainval"].pipeline.transforms[0]).__name__ == "RandomCropPair"
 
 
 def test_registry_builds_and_embedded_default(monkeypatch, tmp_path):

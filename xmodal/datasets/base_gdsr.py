@@ -20,6 +20,10 @@ __all__ = ["BaseGDSRDataset", "default_test_pipeline", "default_train_pipeline",
            "read_rgb", "read_depth_png"]
 
 
+#: Splits that are evaluated, not trained on: the test pipeline and ``test_mode`` by default.
+EVAL_SPLITS = ("test", "val")
+
+
 def default_test_pipeline() -> list[dict]:
     """The protocol's test pipeline: mod-crop, PIL-bicubic LR, HR min-max, pack."""
     return [dict(type="ModCrop"), dict(type="MakeLRDepth"), dict(type="PackGDSRInputs")]
@@ -95,18 +99,22 @@ class BaseGDSRDataset(BaseDataset):
     Subclasses set the class attributes and implement ``load_data_list`` (one dict
     per pair with at least ``img_name``) and ``load_pair`` (-> uint8 RGB guide
     (H, W, 3), float32 depth (H, W) in file units). Items go through ``pipeline``
-    (default: the protocol's test pipeline for ``split='test'``, the official
-    D2A2 training pipeline for ``split='train'``) and end as the xmodal data
-    contract (:class:`~xmodal.datasets.transforms.PackGDSRInputs`).
+    (default: the protocol's test pipeline for the evaluation splits ``'test'`` and
+    ``'val'``, the official D2A2 training pipeline for the others, ``'train'``...)
+    and end as the xmodal data contract
+    (:class:`~xmodal.datasets.transforms.PackGDSRInputs`).
 
     Args:
         data_root: dataset folder; ``None`` resolves ``gdsr/<default_dirs[i]>``
             through :mod:`xmodal.datasets.paths`.
         scale: up-sampling factor, 4, 8 or 16.
-        split: ``'train'`` or ``'test'`` (test-only datasets accept ``'test'``).
+        split: one of the class's ``splits`` (``'train'`` / ``'test'``; test-only
+            datasets accept ``'test'``; :class:`~xmodal.datasets.NYUv2Dataset` also
+            ``'val'`` and ``'trainval'``).
         pipeline: transform configs (built from ``xmodal.registry.TRANSFORMS``) or
             callables; ``None`` for the default of the split.
-        test_mode: mmengine flag (no re-fetch on ``None``); defaults to ``split == 'test'``.
+        test_mode: mmengine flag (no re-fetch on ``None``); defaults to True for
+            ``'test'`` and ``'val'``.
         **kwargs: passed to ``mmengine.dataset.BaseDataset`` (``indices``, ``lazy_init``...).
 
     Raises:
@@ -146,11 +154,12 @@ class BaseGDSRDataset(BaseDataset):
                 f"{type(self).__name__}: data_root {data_root} does not exist. "
                 f"Expected layout: {self.layout}"
             )
+        evaluates = split in EVAL_SPLITS
         if pipeline is None:
-            pipeline = default_test_pipeline() if split == "test" else default_train_pipeline()
+            pipeline = default_test_pipeline() if evaluates else default_train_pipeline()
         built = [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline]
         if test_mode is None:
-            test_mode = split == "test"
+            test_mode = evaluates
         super().__init__(data_root=str(data_root), pipeline=built, test_mode=test_mode,
                          metainfo=dict(unit_scale=self.unit_scale, border=self.border),
                          **kwargs)

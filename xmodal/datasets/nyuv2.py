@@ -13,16 +13,37 @@ from xmodal.registry import DATASETS
 from .base_gdsr import BaseGDSRDataset, read_rgb
 from .pairing import find_subdir
 
-__all__ = ["NYUv2Dataset"]
+__all__ = ["NYUv2Dataset", "NYUV2_SPLITS"]
 
 NUM_FRAMES = 1449
-NUM_TRAIN = 1000
+NUM_TRAIN = 1000  # the paper's training set: frames 0..999 ('trainval')
+NUM_VAL = 50  # its last 50 frames, 950..999, held out of 'train' to choose checkpoints on
 MAT_NAME = "nyu_depth_v2_labeled.mat"
+
+#: Frame indices of each split (fixed; tests check they are disjoint and what they cover).
+#: ``train`` + ``val`` = ``trainval``, the paper's 1000 training frames; ``test`` is the
+#: paper's 449 test frames.
+NYUV2_SPLITS: dict[str, range] = {
+    "train": range(0, NUM_TRAIN - NUM_VAL),
+    "val": range(NUM_TRAIN - NUM_VAL, NUM_TRAIN),
+    "trainval": range(0, NUM_TRAIN),
+    "test": range(NUM_TRAIN, NUM_FRAMES),
+}
 
 
 @DATASETS.register_module()
 class NYUv2Dataset(BaseGDSRDataset):
-    """NYUv2 labeled set, the GDSR split: frames 0..999 train, 1000..1448 test.
+    """NYUv2 labeled set, the GDSR split (paper: frames 0..999 train, 1000..1448 test).
+
+    Splits (``xmodal.datasets.nyuv2.NYUV2_SPLITS``, by frame index):
+
+    - ``'train'``: 0..949 (950 frames), what the recipes train on;
+    - ``'val'``: 950..999 (the last 50 of the paper's training frames), held out of
+      ``'train'``: the only frames checkpoints and settings are chosen on;
+    - ``'trainval'``: 0..999, the paper's training set, for a final run with a
+      fixed schedule and no checkpoint selection (it holds the validation frames);
+    - ``'test'``: 1000..1448 (449 frames), the paper's test set: reported, never
+      used to choose anything.
 
     Two layouts are read (the first found wins):
 
@@ -34,9 +55,10 @@ class NYUv2Dataset(BaseGDSRDataset):
       community layout read by the official D2A2/DCTNet loaders and distributed
       as DCTNet's ``RawDatasets/NYUDepthv2_Test`` (folder names in any case:
       ``rgb/`` and ``depth/`` are found as well). With only some
-      files present (e.g. the 3 test frames 1000..1002 of ``gdsr/nyuv2_samples``)
-      the dataset holds the frames of the split that exist, in index order; a
-      frame with only one of its two files raises.
+      files present (e.g. the 3 test frames 1000..1002 of ``gdsr/nyuv2_samples``,
+      which hold no ``'train'``, ``'val'`` or ``'trainval'`` frame) the dataset
+      holds the frames of the split that exist, in index order; a frame with
+      only one of its two files raises.
 
     The guide is decoded with Pillow in RGB order (the official D2A2 loader reads
     BGR with cv2: weights trained that way need the channels swapped). Depth in
@@ -46,14 +68,17 @@ class NYUv2Dataset(BaseGDSRDataset):
     Args:
         data_root: the folder holding the .mat file or ``RGB/`` + ``Depth/``.
         scale: 4, 8 or 16.
-        split: ``'train'`` (0..999) or ``'test'`` (1000..1448).
-        pipeline: transform configs/callables; default test pipeline for ``'test'``,
-            official D2A2 training pipeline (256 crops, flips, transposes) for ``'train'``.
-        test_mode: mmengine flag (default ``split == 'test'``).
+        split: ``'train'`` (0..949), ``'val'`` (950..999), ``'trainval'`` (0..999)
+            or ``'test'`` (1000..1448).
+        pipeline: transform configs/callables; default test pipeline for ``'val'``
+            and ``'test'``, official D2A2 training pipeline (256 crops, flips,
+            transposes) for ``'train'`` and ``'trainval'``.
+        test_mode: mmengine flag (default: True for ``'val'`` and ``'test'``).
         **kwargs: passed to ``mmengine.dataset.BaseDataset``.
 
     Raises:
-        ValueError: on a wrong scale/split, or when no frame of the split exists; when
+        ValueError: on a wrong scale/split (any name but the four above), or when no
+            frame of the split exists (e.g. ``'val'`` on the 3-frame sample); when
             an item is loaded, an unreadable file or a constant depth (naming the file).
         FileNotFoundError: if the root or its ``RGB``/``Depth`` folder is missing, or
             frames lack their guide or depth (all such files are listed).
@@ -63,7 +88,7 @@ class NYUv2Dataset(BaseGDSRDataset):
     default_dirs = ("nyuv2", "nyuv2_samples")
     layout = (f"<root>/{MAT_NAME} or <root>/RGB/{{i}}.jpg + <root>/Depth/{{i}}.npy "
               "(float32 metres), i in 0..1448")
-    splits = ("train", "test")
+    splits = tuple(NYUV2_SPLITS)
     unit_scale, unit, border = 100.0, "cm", 6
 
     def __init__(self, data_root: str | Path | None = None, scale: int = 4, split: str = "test",
@@ -74,7 +99,7 @@ class NYUv2Dataset(BaseGDSRDataset):
                          test_mode=test_mode, **kwargs)
 
     def _split_indices(self) -> range:
-        return range(0, NUM_TRAIN) if self.split == "train" else range(NUM_TRAIN, NUM_FRAMES)
+        return NYUV2_SPLITS[self.split]
 
     def load_data_list(self) -> list[dict]:
         """List the frames of the split (all from the .mat, or those present as files)."""

@@ -14,7 +14,9 @@ file ``rgbdd_d2a2.json`` beside this module lists, by capture id:
 - ``train``: the other 357 frames.
 
 Middlebury (30), Lu (6), NYUv2's test split and the real-world frames are test
-sets: reported, never used to choose anything.
+sets: reported, never used to choose anything. NYUv2 is split by frame index
+(``xmodal.datasets.nyuv2.NYUV2_SPLITS``): 0..949 train, 950..999 validation,
+1000..1448 test; ``'trainval'`` (0..999) is the paper's training set.
 """
 
 from __future__ import annotations
