@@ -1,4 +1,5 @@
-# D2A2 x16 trained on RGB-D-D, validated on Middlebury: the x4 recipe, scale changed.
+# D2A2 x16 trained on RGB-D-D (checkpoint chosen on its validation list, tested on
+# Middlebury): the x4 recipe, scale changed.
 _base_ = ['./d2a2_rgbdd_x4.py']
 scale = 16  # the one place the scale factor is stated; used below
 model = dict(generator=dict(scale=scale))

@@ -1,4 +1,5 @@
-# DSR-Diff stage 1 at x16 on RGB-D-D (Middlebury oracle validation): the x4 recipe, scale changed.
+# DSR-Diff stage 1 at x16 on RGB-D-D (oracle validation on its validation list): the x4
+# recipe, scale changed.
 _base_ = ['./dsrdiff_stage1_rgbdd_x4.py']
 scale = 16  # the one place the scale factor is stated; used below
 model = dict(generator=dict(dsrn=dict(scale=scale)), ggn=dict(scale=scale))

@@ -1,14 +1,17 @@
-"""The RGB-D-D split: fixed, disjoint, reproducible, and free of test frames."""
+"""The RGB-D-D and NYUv2 splits: fixed, disjoint, reproducible, and free of test frames."""
 
 import hashlib
 from pathlib import Path
 
 import pytest
+from mmengine.config import Config
 
-from xmodal.datasets import RGBDDSplitDataset
+from xmodal.datasets import NYUv2Dataset, RGBDDSplitDataset
+from xmodal.datasets.nyuv2 import NYUV2_SPLITS
 from xmodal.datasets.splits import SUBSETS, draw_rgbdd_split, rgbdd_split, rgbdd_subset_ids
 
-SAMPLE = Path(__file__).resolve().parents[2] / "xmodal" / "data" / "gdsr" / "rgbdd"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "xmodal" / "data" / "gdsr" / "rgbdd"
 REAL_WORLD_IDS = {"20200509112638", "20200509113453", "20200509114515"}
 
 
@@ -82,3 +85,26 @@ def test_allow_missing_reads_the_listed_frames_a_partial_folder_has():
     on_disk = {p.name.split("_")[0] for p in (SAMPLE / "rgb").iterdir()}
     assert names == [i for i in rgbdd_subset_ids("train") if i in on_disk]
     assert not REAL_WORLD_IDS & set(names) and 0 < len(names) < len(on_disk)
+
+
+def test_nyuv2_val_train_test_are_disjoint_and_cover_the_paper_split():
+    train, val, test = (set(NYUV2_SPLITS[k]) for k in ("train", "val", "test"))
+    assert (len(train), len(val), len(test)) == (950, 50, 449)
+    assert not train & val and not train & test and not val & test
+    assert val == set(range(950, 1000))  # the last 50 of the paper's training frames
+    assert set(NYUV2_SPLITS["trainval"]) == train | val == set(range(1000))  # the paper's
+    assert train | val | test == set(range(1449)) and test == set(range(1000, 1449))
+    assert NYUv2Dataset.splits == ("train", "val", "trainval", "test")
+
+
+NYU_RECIPES = sorted(p for p in (ROOT / "recipes").rglob("*nyu*.py") if "_base_" not in p.parts)
+
+
+@pytest.mark.parametrize("recipe", NYU_RECIPES, ids=lambda p: p.stem)
+def test_nyu_recipes_train_validate_and_test_on_their_own_splits(recipe):
+    cfg = Config.fromfile(str(recipe))
+    assert cfg.train_dataloader.dataset.split == "train"
+    assert cfg.val_dataloader.dataset.split == "val"  # not the test split
+    assert cfg.test_dataloader.dataset.split == "test"
+    assert cfg.default_hooks.checkpoint.save_best == "val/rmse"
+    assert cfg.val_evaluator.prefix == "val"
