@@ -50,11 +50,8 @@ from xmodal.apis.atomic import atomic_outputs  # noqa: E402
 from xmodal.apis.depth_io import write_png  # noqa: E402
 from xmodal.apis.files import check_out_dir  # noqa: E402
 from xmodal.datasets.ivif import IVIFDataset  # noqa: E402
-from xmodal.evaluation.fusion_metrics import (  # noqa: E402
-    CONVENTIONS,
-    FUSION_METRICS,
-    fusion_metrics,
-)
+from xmodal.evaluation.fusion_conventions import CONVENTIONS, fusion_metrics  # noqa: E402
+from xmodal.evaluation.fusion_metrics import FUSION_METRICS  # noqa: E402
 from xmodal.models.ivif import fuse_average, fuse_max_abs, rgb_to_luma  # noqa: E402
 from xmodal.registry import MODELS  # noqa: E402
 from xmodal.tools._cli import first_line  # noqa: E402

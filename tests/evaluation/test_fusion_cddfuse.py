@@ -20,7 +20,8 @@ from mmengine.structures import BaseDataElement
 from PIL import Image
 
 from xmodal.evaluation.fusion_cddfuse import CDDFUSE_METRICS, stretch_to_255
-from xmodal.evaluation.fusion_metrics import FusionMetric, fusion_metrics
+from xmodal.evaluation.fusion_conventions import fusion_metrics
+from xmodal.evaluation.fusion_metric import FusionMetric
 
 sklearn_metrics = pytest.importorskip("sklearn.metrics", reason="scikit-learn (tests extra)")
 REPO = Path(__file__).resolve().parents[2]

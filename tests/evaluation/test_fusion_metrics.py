@@ -4,14 +4,10 @@ import math
 
 import numpy as np
 import pytest
-import torch
-from mmengine.structures import BaseDataElement
 
 from xmodal.evaluation.fusion_metrics import (
-    FusionMetric,
     average_gradient,
     entropy,
-    fusion_metrics,
     mutual_information,
     qabf,
     scd,
@@ -97,50 +93,5 @@ def test_errors():
         entropy(np.zeros((2, 2, 3)))
     with pytest.raises(ValueError, match="same shape"):
         scd(TEX, TEX2, TEX[:10])
-    with pytest.raises(ValueError, match="unknown"):
-        fusion_metrics(TEX, TEX2, TEX, names=["PSNR"])
     with pytest.raises(TypeError):
         entropy([[1, 2]])
-
-
-def test_fusion_metric_with_baselines():
-    metric = FusionMetric(names=["EN", "SSIM"], with_baselines=True)
-    ir = torch.from_numpy(TEX / 255).float()[None]
-    vis = torch.from_numpy(TEX / 255).float()[None].repeat(3, 1, 1)
-    sample = BaseDataElement(pred_fused=vis.clone(), metainfo=dict(img_name="x"))
-    metric.process({"inputs": {"ir": [ir], "vis": [vis]}}, [sample])
-    out = metric.compute_metrics(metric.results)
-    assert out["SSIM"] == pytest.approx(2.0, abs=1e-6)
-    assert out["avg/SSIM"] == pytest.approx(2.0, abs=1e-6)
-    assert out["maxabs/EN"] == pytest.approx(out["EN"])
-
-
-def test_fusion_score_is_the_geometric_mean_of_ratios():
-    from xmodal.evaluation.fusion_metrics import SCORE_METRICS, fusion_score
-
-    base = {n: 2.0 for n in SCORE_METRICS}
-    assert fusion_score(dict(base), base) == pytest.approx(1.0)
-    doubled = dict(base, MI=4.0, VIF=4.0)
-    halved = dict(doubled, SD=1.0, SF=1.0)
-    assert fusion_score(doubled, base) == pytest.approx(2 ** (2 / 8))
-    assert fusion_score(halved, base) == pytest.approx(1.0)  # gains cannot buy losses
-    copy_like = dict(doubled, SCD=-0.5)  # negative SCD floored at 1e-3 of the baseline
-    assert fusion_score(copy_like, base) == pytest.approx(2 ** (2 / 8) * 1e-3 ** (1 / 8))
-    with pytest.raises(ValueError, match="baseline SCD must be finite and > 0"):
-        fusion_score(base, dict(base, SCD=0.0))
-    with pytest.raises(KeyError):
-        fusion_score({"EN": 1.0}, base)
-
-
-def test_fusion_metric_score_needs_baselines_and_the_eight_metrics():
-    with pytest.raises(ValueError, match="score needs with_baselines"):
-        FusionMetric(score=True)
-    with pytest.raises(ValueError, match="missing"):
-        FusionMetric(names=["EN"], with_baselines=True, score=True)
-    metric = FusionMetric(with_baselines=True, score=True)
-    ir = torch.from_numpy(TEX / 255).float()[None]
-    vis = torch.from_numpy(TEX2 / 255).float()[None].repeat(3, 1, 1)
-    sample = BaseDataElement(pred_fused=(ir.repeat(3, 1, 1) + vis) / 2, metainfo=dict(img_name="x"))
-    metric.process({"inputs": {"ir": [ir], "vis": [vis]}}, [sample])
-    out = metric.compute_metrics(metric.results)
-    assert out["score"] == pytest.approx(1.0, abs=0.02)  # the model is average fusion

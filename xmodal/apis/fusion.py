@@ -202,7 +202,8 @@ def score_fusion(ir: Tensor, vis: Tensor, fused: Tensor) -> dict[str, dict[str, 
     """
     from mmengine.structures import BaseDataElement
 
-    from xmodal.evaluation.fusion_metrics import FUSION_METRICS, FusionMetric
+    from xmodal.evaluation import FusionMetric
+    from xmodal.evaluation.fusion_metrics import FUSION_METRICS
 
     metric = FusionMetric(with_baselines=True)
     sample = BaseDataElement(pred_fused=fused, metainfo=dict(img_name=""))

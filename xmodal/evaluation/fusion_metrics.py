@@ -13,25 +13,25 @@ published tables use CDDFuse's evaluator, which differs in MI (nats), SSIM
 (7x7 uniform window, data range 2), AG, VIF's flat rule, Qabf's Sobel sign and
 tie rule, and stretches the fused output first: that is the **'cddfuse'**
 convention (:mod:`xmodal.evaluation.fusion_cddfuse`), the default of
-:func:`fusion_metrics` and :class:`FusionMetric`.
+:func:`~xmodal.evaluation.fusion_metrics` and :class:`~xmodal.evaluation.FusionMetric`.
+
+This module holds the per-metric definitions only. Choosing a convention's
+table and scoring one image in it: :mod:`xmodal.evaluation.fusion_conventions`;
+the mmengine ``Metric``: :mod:`xmodal.evaluation.fusion_metric`; the combined
+checkpoint score: :mod:`xmodal.evaluation.fusion_score`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import torch
-from mmengine.evaluator import BaseMetric
-from mmengine.logging import MMLogger
-
-from xmodal.registry import METRICS
 
 __all__ = [
     "entropy", "standard_deviation", "spatial_frequency", "average_gradient",
-    "mutual_information", "scd", "vif", "qabf", "ssim_fusion", "FUSION_METRICS", "CONVENTIONS",
-    "metric_table", "fusion_metrics", "SCORE_METRICS", "fusion_score", "FusionMetric",
+    "mutual_information", "scd", "vif", "qabf", "ssim_fusion", "FUSION_METRICS",
 ]
 
 
@@ -364,239 +364,3 @@ FUSION_METRICS = {
     "MI": (mutual_information, True), "SCD": (scd, True), "VIF": (vif, True),
     "Qabf": (qabf, True), "SSIM": (ssim_fusion, True),
 }
-
-#: The metric conventions: 'cddfuse' (the published tables' evaluator) and 'standard'.
-CONVENTIONS = ("cddfuse", "standard")
-
-
-def metric_table(convention: str = "cddfuse") -> dict[str, tuple[Callable[..., float], bool]]:
-    """The metric functions of a convention, ``{name: (function, needs the sources)}``.
-
-    Args:
-        convention: ``'cddfuse'`` (:data:`~xmodal.evaluation.fusion_cddfuse.CDDFUSE_METRICS`,
-            CDDFuse's evaluator) or ``'standard'`` (:data:`FUSION_METRICS`, the
-            definitions of the metrics' papers).
-
-    Returns:
-        The nine metrics in table order (EN, SD, SF, AG, MI, SCD, VIF, Qabf, SSIM).
-
-    Raises:
-        ValueError: unknown convention.
-    """
-    if convention == "standard":
-        return FUSION_METRICS
-    if convention == "cddfuse":
-        from .fusion_cddfuse import CDDFUSE_METRICS  # it builds on this module's functions
-
-        return CDDFUSE_METRICS
-    raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
-
-
-def _check_names(names: Sequence[str] | None) -> list[str]:
-    names = list(FUSION_METRICS) if names is None else list(names)
-    unknown = [n for n in names if n not in FUSION_METRICS]
-    if unknown:
-        raise ValueError(f"names: unknown metrics {unknown}; expected {list(FUSION_METRICS)}")
-    return names
-
-
-def fusion_metrics(ir: Any, vis: Any, fused: Any, names: Sequence[str] | None = None,
-                   convention: str = "cddfuse") -> dict[str, float]:
-    """All (or the named) fusion metrics of one fused image, in one convention.
-
-    ``convention='cddfuse'`` (default) gives the numbers of the published tables:
-    ``fused`` is first min-max stretched to 0-255 and rounded
-    (:func:`~xmodal.evaluation.fusion_cddfuse.stretch_to_255`, as CDDFuse's test
-    script saves its outputs), then scored with CDDFuse's evaluator formulas
-    (:mod:`xmodal.evaluation.fusion_cddfuse`). ``convention='standard'`` scores
-    ``fused`` as given with the definitions of this module.
-
-    Args:
-        ir, vis: (H, W) grey sources on the 8-bit scale (integer levels 0..255).
-        fused: (H, W) fused image: 8-bit scale for 'standard', any scale for
-            'cddfuse' (it is stretched).
-        names: subset of :data:`FUSION_METRICS` (default: all nine, in table order).
-        convention: ``'cddfuse'`` or ``'standard'``.
-
-    Returns:
-        ``{name: value}`` (MI in nats under 'cddfuse', in bits under 'standard').
-
-    Raises:
-        ValueError: unknown metric name or convention, shapes differ, a constant
-            fused image under 'cddfuse'.
-    """
-    names, table = _check_names(names), metric_table(convention)
-    if convention == "cddfuse":
-        from .fusion_cddfuse import stretch_to_255
-
-        fused = stretch_to_255(fused)
-    out = {}
-    for n in names:
-        fn, pair = table[n]
-        out[n] = fn(ir, vis, fused) if pair else fn(fused)
-    return out
-
-
-#: The eight metrics of the published tables (CDDFuse, Tab. 1), the terms of :func:`fusion_score`.
-SCORE_METRICS: tuple[str, ...] = ("EN", "SD", "SF", "MI", "SCD", "VIF", "Qabf", "SSIM")
-
-#: Floor of each ratio in :func:`fusion_score` (a zero or negative metric, e.g. SCD of an
-#: output that copies one source, counts as 1/1000 of the baseline instead of -inf).
-_SCORE_FLOOR = 1e-3
-
-
-def fusion_score(model: dict[str, float], baseline: dict[str, float],
-                 names: Sequence[str] = SCORE_METRICS) -> float:
-    """Combined fusion score: geometric mean of the model-to-baseline ratios of ``names``.
-
-    ``score = exp(mean_k log(max(m_k / b_k, 1e-3)))``, ``m_k`` the model's mean metric
-    and ``b_k`` the baseline's (average fusion, in xmodal's recipes). 1.0 means "as
-    good as the baseline on average". A unit-free mean of ratios weighs each metric
-    equally; being a log-average, doubling one metric cannot buy a halving of
-    another, so an output that copies a source (high MI / VIF / Qabf, but an SCD
-    near 0) scores low. An xmodal criterion for choosing checkpoints, not a
-    published metric.
-
-    Args:
-        model: ``{name: value}`` of the model (at least ``names``).
-        baseline: ``{name: value}`` of the baseline, every value > 0.
-        names: the metrics combined (default :data:`SCORE_METRICS`).
-
-    Returns:
-        The score (> 0).
-
-    Raises:
-        KeyError: a name missing from ``model`` or ``baseline``.
-        ValueError: empty ``names``, or a baseline value <= 0 or not finite.
-    """
-    names = list(names)
-    if not names:
-        raise ValueError("names: at least one metric is needed")
-    logs = []
-    for n in names:
-        b = float(baseline[n])
-        if not np.isfinite(b) or b <= 0:
-            raise ValueError(f"baseline {n} must be finite and > 0 to form a ratio, got {b}")
-        logs.append(np.log(max(float(model[n]) / b, _SCORE_FLOOR)))
-    return float(np.exp(np.mean(logs)))
-
-
-def _luma255(x: torch.Tensor, name: str, rounded: bool = True) -> np.ndarray:
-    """(C, H, W) image, C = 1 or 3 -> (H, W) float64 BT.601 luma x 255 (clipped + rounded)."""
-    x = x.detach().cpu().to(torch.float64)
-    if x.dim() != 3 or x.shape[0] not in (1, 3):
-        raise ValueError(f"{name} must be (1 or 3, H, W), got {tuple(x.shape)}")
-    if x.shape[0] == 3:
-        x = 0.299 * x[0] + 0.587 * x[1] + 0.114 * x[2]
-    else:
-        x = x[0]
-    y = x.numpy() * 255.0
-    return np.rint(np.clip(y, 0.0, 255.0)) if rounded else y
-
-
-@METRICS.register_module()
-class FusionMetric(BaseMetric):
-    """Mean per-image fusion metrics (EN, SD, SF, AG, MI, SCD, VIF, Qabf, SSIM).
-
-    Reads the sources from the batch (``data_batch['inputs']['ir']`` (1, H, W)
-    and ``['vis']`` (3, H, W), floats in [0, 1]) and the fused image from each
-    data sample's ``pred_fused`` ((3 or 1, H, W), [0, 1] scale). Sources are
-    scored as 8-bit grey: BT.601 luma x 255, rounded (what OpenCV's grey
-    conversion of the PNGs gives).
-
-    ``convention='cddfuse'`` (default; the published tables): the fused luma
-    x 255 is min-max stretched to 0-255 and rounded (CDDFuse's ``test_IVF.py``),
-    then scored with CDDFuse's evaluator formulas
-    (:mod:`xmodal.evaluation.fusion_cddfuse`: MI in nats, SSIM with a 7x7
-    uniform window and data range 2, AG over H * W, Qabf with ``convolve2d``
-    and its tie rule). ``convention='standard'``: the fused luma is clipped to
-    0-255 and rounded (a saved PNG), and scored with the papers' definitions
-    (:mod:`xmodal.evaluation.fusion_metrics`: MI in bits, Gaussian 11x11 SSIM
-    with data range 255...). The baselines go through the same steps as the
-    model's output.
-
-    Args:
-        names: metrics to compute (default: all of :data:`FUSION_METRICS`).
-        with_baselines: also score the classical pixel-level baselines, average
-            ``(A + B) / 2`` and max-abs selection (``A`` where ``|A| >= |B|``), reported
-            as ``avg/<name>`` and ``maxabs/<name>``.
-        convention: ``'cddfuse'`` or ``'standard'`` (see above).
-        score: also report ``score``, :func:`fusion_score` of the model's means against
-            average fusion (needs ``with_baselines`` and every metric of
-            :data:`SCORE_METRICS` in ``names``): the checkpoint criterion of the
-            fusion recipes.
-        collect_device, prefix: mmengine ``BaseMetric`` arguments.
-
-    Returns (``evaluate``):
-        ``{name: mean over images}`` (+ the baselines' keys, + ``score``).
-
-    Raises:
-        KeyError: missing ``pred_fused`` or batch sources.
-        ValueError: shapes differ; unknown metric name or convention; no results; a
-            constant fused image under 'cddfuse' (it cannot be stretched); ``score``
-            without baselines or without a metric it combines.
-    """
-
-    default_prefix: str | None = ""
-
-    def __init__(self, names: Sequence[str] | None = None, with_baselines: bool = False,
-                 convention: str = "cddfuse", score: bool = False, collect_device: str = "cpu",
-                 prefix: str | None = None) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
-        self.names = _check_names(names)
-        metric_table(convention)  # validates the name early
-        self.convention = convention
-        self.with_baselines = bool(with_baselines)
-        missing = [n for n in SCORE_METRICS if n not in self.names]
-        if score and (not self.with_baselines or missing):
-            raise ValueError(f"score needs with_baselines=True and the metrics "
-                             f"{list(SCORE_METRICS)} (missing {missing})")
-        self.score = bool(score)
-
-    def _score(self, ir: np.ndarray, vis: np.ndarray, fused: np.ndarray) -> dict[str, float]:
-        """Score a fused luma x 255 (unrounded) in the metric's convention."""
-        if self.convention == "standard":
-            fused = np.rint(np.clip(fused, 0.0, 255.0))
-        return fusion_metrics(ir, vis, fused, self.names, self.convention)
-
-    def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
-        """Score every fused image of the batch (and the baselines)."""
-        try:
-            irs, viss = data_batch["inputs"]["ir"], data_batch["inputs"]["vis"]
-        except (KeyError, TypeError) as err:
-            raise KeyError("FusionMetric needs data_batch['inputs']['ir'] and ['vis']") from err
-        for ir_t, vis_t, sample in zip(irs, viss, data_samples):
-            d = sample if isinstance(sample, dict) else sample.to_dict()
-            if "pred_fused" not in d:
-                raise KeyError("FusionMetric: data sample lacks pred_fused")
-            ir, vis = _luma255(ir_t, "ir"), _luma255(vis_t, "vis")
-            fused = _luma255(d["pred_fused"], "pred_fused", rounded=False)
-            res = {"img_name": str(d.get("img_name", ""))}
-            res.update(self._score(ir, vis, fused))
-            if self.with_baselines:
-                base = {"avg": (ir + vis) / 2.0,
-                        "maxabs": np.where(np.abs(ir) >= np.abs(vis), ir, vis)}
-                for tag, img in base.items():
-                    for k, v in self._score(ir, vis, img).items():
-                        res[f"{tag}/{k}"] = v
-            self.results.append(res)
-
-    def compute_metrics(self, results: list) -> dict[str, float]:
-        """Average over images and log a table (model and baselines)."""
-        if not results:
-            raise ValueError("FusionMetric: no results to average (empty dataset?)")
-        keys = [k for k in results[0] if k != "img_name"]
-        out = {k: float(np.mean([r[k] for r in results])) for k in keys}
-        if self.score:
-            out["score"] = fusion_score(out, {n: out[f"avg/{n}"] for n in SCORE_METRICS})
-        rows = [("model", "")] + ([("avg", "avg/"), ("maxabs", "maxabs/")]
-                                  if self.with_baselines else [])
-        lines = ["method  " + " ".join(f"{n:>7}" for n in self.names)]
-        for tag, pre in rows:
-            lines.append(f"{tag:<7} " + " ".join(f"{out[pre + n]:7.3f}" for n in self.names))
-        MMLogger.get_current_instance().info(
-            f"FusionMetric ({len(results)} images, 8-bit luma, {self.convention} convention):\n"
-            + "\n".join(lines)
-            + (f"\nscore (geometric mean of the 8 ratios to average fusion): {out['score']:.4f}"
-               if self.score else ""))
-        return out
