@@ -2,7 +2,8 @@
 # PixelAttentionFusion; 206 k parameters) on random crops of the 169 roadscene_train pairs,
 # validated on the 8 VIF-Benchmark pairs outside the standard test splits (the fixed list
 # xmodal.datasets.ivif_splits.VIF_BENCHMARK_VAL). Nothing of the TNO-25 / RoadScene-50
-# test splits is trained on or used to choose the checkpoint.
+# test splits is trained on or used to choose the checkpoint (data, crops and evaluator:
+# _base_/datasets/ivif_roadscene.py).
 #
 # Loss (FusionLoss, on the fused luma): 1 x L1(F, max(IR, Y)) + 10 x L1(|grad F|,
 # max(|grad IR|, |grad Y|)) (Sobel magnitudes; SeAFusion's alpha = 10) + 1 x (1 - (SSIM(F, IR)
@@ -16,9 +17,8 @@
 #   ... --resume                    # continue from the latest checkpoint of the work dir
 #   python -m xmodal.tools.export_weights recipes/ivif/ivif_xmodal_roadscene.py \
 #       work_dirs/ivif_xmodal_roadscene/best_score_iter_N.pth ivifnet_roadscene.pth
-_base_ = ['../_base_/default_runtime.py']
+_base_ = ['../_base_/default_runtime.py', '../_base_/datasets/ivif_roadscene.py']
 
-crop_size = 96
 max_iters = 6000
 val_interval = 500
 
@@ -28,33 +28,6 @@ model = dict(
                    per_channel_lda=False, zero_init_tail=True),
     loss=dict(type='FusionLoss', int_weight=1.0, grad_weight=10.0, ssim_weight=1.0),
     data_preprocessor=dict(type='MultiInputDataPreprocessor', keys=('ir', 'vis')))
-
-train_pipeline = [
-    dict(type='RandomCropIVIF', size=crop_size),
-    dict(type='RandomFlipIVIF', prob=0.5),
-    dict(type='PackIVIFInputs'),
-]
-# Global batch: 8 samples per update (batch_size is per process).
-auto_scale_lr = dict(enable=False, base_batch_size=8)
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(type='IVIFDataset', subset='roadscene_train', split='train',
-                 pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(type='IVIFDataset', subset='vif_benchmark', split='val', test_mode=True,
-                 pipeline=[dict(type='PackIVIFInputs')]))
-test_dataloader = val_dataloader
-val_evaluator = dict(type='FusionMetric', with_baselines=True, convention='cddfuse', score=True)
-test_evaluator = val_evaluator
 
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3))
 param_scheduler = [
