@@ -4,4 +4,4 @@ scale = 4  # the one place the scale factor is stated; used below
 model = dict(generator=dict(scale=scale))
 train_dataloader = dict(dataset=dict(scale=scale))
 val_dataloader = dict(dataset=dict(dataset=dict(scale=scale)))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(dataset=dict(scale=scale)))

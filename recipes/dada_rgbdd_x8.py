@@ -1,7 +1,10 @@
-# DADA x8 trained with the DADA preset on the real RGB-D-D frames (first 365 by capture
-# time), evaluated on the 256 x 256 tiles of the last 40 (masked MAE/MSE in cm: dada/* keys).
+# DADA x8 trained with the DADA preset on the real RGB-D-D frames of the package's split
+# (xmodal.datasets.splits): the 357-frame train list; the best checkpoint is chosen on the
+# 256 x 256 tiles of the 45-frame validation list (masked MAE/MSE in cm: dada/* keys), and
+# the test tool reports the tiles of the 3 real-world-branch frames (test_realworld).
 # Authors' optimisation: Adam lr 1e-4, weight decay 1e-5, gradient norm clipped at 0.01,
-# lr x 0.9 every 100 epochs (100 epochs of 365 frames at batch 8 ~ 4600 iterations).
+# lr x 0.9 every 100 epochs (step 4600 iterations: 100 epochs of 365 frames at batch 8, the
+# frame count of an earlier split; the 357 train frames would give ~4460).
 # Needs a GPU (9024 diffusion iterations per forward). Short CPU check:
 #   python -m xmodal.tools.train recipes/dada_rgbdd_x8.py --cfg-options \
 #     model.generator.diffusion.num_iters=8 model.generator.diffusion.num_grad_iters=2 \

@@ -85,14 +85,17 @@ def test_split_lists_hold_no_test_frame():
         ROADSCENE_NAMES,
         SPLITS,
         TEST_SPLIT_FRAMES,
+        VIF_BENCHMARK_TEST,
         VIF_BENCHMARK_VAL,
     )
 
     assert len(VIF_BENCHMARK_VAL) == 8
-    assert {"17", "21", "36", "108"} <= TEST_SPLIT_FRAMES
+    assert TEST_SPLIT_FRAMES == {"17", "21", "36", "108", "FLIR_06570"}
+    assert set(VIF_BENCHMARK_TEST) == TEST_SPLIT_FRAMES - {"FLIR_06570"}
     assert not set(VIF_BENCHMARK_VAL) & TEST_SPLIT_FRAMES
     assert TEST_SPLIT_FRAMES <= SPLITS["train"] and set(VIF_BENCHMARK_VAL) <= SPLITS["train"]
     assert {ROADSCENE_NAMES["049"], ROADSCENE_NAMES["175"]} <= SPLITS["train"]
+    assert set(VIF_BENCHMARK_VAL) <= SPLITS["test"] and not TEST_SPLIT_FRAMES & SPLITS["test"]
 
 
 @pytest.mark.parametrize("split,name", [("train", "17"), ("train", "FLIR_06570"),
@@ -109,7 +112,18 @@ def test_val_split_is_the_eight_pairs(ivif_root):
     names = [ds.get_data_info(i)["img_name"] for i in range(len(ds))]
     assert names == ["00537D", "00556D", "00633D", "00858N", "00881N", "01023N", "049", "175"]
     with pytest.raises(ValueError, match="split must be one of"):
-        IVIFDataset(data_root=ivif_root, split="test")
+        IVIFDataset(data_root=ivif_root, split="trainval")
+
+
+def test_test_split_is_the_four_test_split_frames(ivif_root):
+    ds = IVIFDataset(data_root=ivif_root, split="test")
+    assert [ds.get_data_info(i)["img_name"] for i in range(len(ds))] == ["108", "17", "21", "36"]
+
+
+def test_a_fixed_list_needs_all_its_pairs(tmp_path):
+    _write_pair(tmp_path, "17", np.zeros((4, 4), np.uint8), np.zeros((4, 4, 3), np.uint8))
+    with pytest.raises(FileNotFoundError, match=r"test pairs \['108', '21', '36'\] missing"):
+        IVIFDataset(data_root=tmp_path, split="test")
 
 
 def test_roadscene_train_split(real_data_dir):

@@ -3,9 +3,12 @@
 A recipe whose ``CheckpointHook`` keeps a best checkpoint (``save_best``, ``'auto'``
 included: mmengine then takes the first validation metric) must validate on a
 validation split: never Middlebury or Lu, an NYUv2 / RGB-D-D ``split='test'`` dataset or
-a ``RGBDDSplitDataset`` test subset (``test_realworld``). Its ``save_best`` key must be
-one the validation evaluator writes, not one of the test sets a
-``ValWithTestSetsLoop`` logs beside it. The checks read the configs only (no data).
+a ``RGBDDSplitDataset`` test subset (``test_realworld``), an ``IVIFDataset`` test split
+or the whole VIF-Benchmark folder (it holds test-split frames). Its ``save_best`` key must
+be one the validation evaluator writes, not one of the test sets a ``ValWithTestSetsLoop``
+logs beside it, and its ``test_dataloader`` must read other frames than its validation
+(a test set that is the validation set reports the data the checkpoint was chosen on).
+The checks read the configs only (no data).
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ RECIPES_DIR = Path(__file__).resolve().parents[2] / "recipes"
 TEST_ONLY = {"MiddleburyDataset": "Middlebury", "LuDataset": "Lu"}
 #: subsets of the package's RGB-D-D split that may validate (the rest are test frames)
 RGBDD_NON_TEST = ("train", "val")
+#: dataset arguments that change how frames are read, not which frames are read
+NOT_FRAME_CHOICE = ("pipeline", "test_mode")
+#: recipes with no held-out data at all (one image), whose test set may be their validation
+#: crop: recipe -> the file whose header says that their figures are no benchmark
+NO_HELD_OUT_DATA = {RECIPES_DIR / "refsr_dcsr_x4.py":
+                    RECIPES_DIR / "_base_" / "datasets" / "refsr_ttsr_demo.py"}
 
 
 def _recipes(root: Path = RECIPES_DIR) -> list[Path]:
@@ -54,7 +63,19 @@ def reads_test_frames(ds: dict | None) -> str | None:
         subset = ds.get("subset")
         return None if subset in RGBDD_NON_TEST else f"RGBDDSplitDataset subset={subset!r}"
     split = ds.get("split", _default_arg(name, "split") if name else None)
+    if name == "IVIFDataset" and split is None and ds.get("data_root") is None \
+            and ds.get("subset", _default_arg(name, "subset")) == "vif_benchmark":
+        return "IVIFDataset split=None: all 12 VIF-Benchmark pairs, test-split frames included"
     return f"{name} split='test'" if split == "test" else None
+
+
+def frames_read(ds):
+    """A dataset config reduced to the arguments that choose its frames (wrappers kept)."""
+    if isinstance(ds, dict):
+        return {k: frames_read(v) for k, v in ds.items() if k not in NOT_FRAME_CHOICE}
+    if isinstance(ds, (list, tuple)):
+        return [frames_read(v) for v in ds]
+    return ds
 
 
 def _key_prefix(evaluator) -> set[str]:
@@ -79,6 +100,11 @@ def held_out_problems(path: Path) -> list[str]:
     problems = []
     if reason := reads_test_frames(val.get("dataset")):
         problems.append(f"save_best={save_best!r} on a test split ({reason})")
+    test = cfg.get("test_dataloader")
+    same = test and frames_read(test.get("dataset")) == frames_read(val.get("dataset"))
+    if same and path not in NO_HELD_OUT_DATA:
+        problems.append("test_dataloader reads the validation frames the checkpoint is "
+                        "chosen on: a test set must be held out of selection")
     keys = [save_best] if isinstance(save_best, str) else list(save_best)
     test_sets = set(((cfg.get("val_cfg") or {}).get("test_sets") or {}).keys())
     prefixes = _key_prefix(cfg.get("val_evaluator"))
@@ -114,9 +140,12 @@ def test_the_check_sees_test_splits():
     assert reads_test_frames(dict(type="DADATileDataset", dataset=dict(type="LuDataset")))
     assert reads_test_frames(dict(type="ConcatDataset", datasets=[
         dict(type="RGBDDSplitDataset", subset="val"), dict(type="MiddleburyDataset")]))
+    assert reads_test_frames(dict(type="IVIFDataset", subset="vif_benchmark", split="test"))
+    assert reads_test_frames(dict(type="IVIFDataset"))  # the whole folder: 4 test frames in it
     for ok in (dict(type="NYUv2Dataset", split="val"),
                dict(type="RGBDDSplitDataset", subset="val"),
                dict(type="IVIFDataset", subset="vif_benchmark", split="val"),
+               dict(type="IVIFDataset", subset="roadscene_train", split="train"),
                dict(type="DADATileDataset", dataset=dict(type="RGBDDSplitDataset",
                                                           subset="val"))):
         assert reads_test_frames(ok) is None, ok
@@ -148,3 +177,24 @@ def test_a_logged_test_set_as_save_best_is_caught(tmp_path):
     child.write_text(f"_base_ = [{str(base)!r}]\n"
                      "default_hooks = dict(checkpoint=dict(save_best='rmse'))\n")
     assert "not a key of the validation evaluator" in held_out_problems(child)[0]
+
+
+def test_recipes_without_held_out_data_say_so():
+    for recipe, header in NO_HELD_OUT_DATA.items():
+        words = " ".join(header.read_text().replace("#", " ").split())
+        assert "they are not a benchmark" in words, header
+        cfg = Config.fromfile(str(recipe))
+        assert frames_read(cfg.test_dataloader.dataset) == frames_read(cfg.val_dataloader.dataset)
+
+
+def test_a_test_set_that_is_the_validation_set_is_caught(tmp_path):
+    base = RECIPES_DIR / "d2a2_rgbdd_x8.py"
+    val = Config.fromfile(str(base)).val_dataloader.dataset.to_dict()
+    child = tmp_path / "child.py"
+    child.write_text(f"_base_ = [{str(base)!r}]\n"
+                     f"test_dataloader = dict(dataset=dict(_delete_=True, **{val!r}))\n")
+    assert held_out_problems(child) == [
+        "test_dataloader reads the validation frames the checkpoint is chosen on: a test set "
+        "must be held out of selection"]
+    # another pipeline or test_mode does not make the same frames another set
+    assert frames_read(dict(val, pipeline=[], test_mode=False)) == frames_read(val)

@@ -74,6 +74,9 @@ def test_dada_recipe_one_step(name, scale, real_data_dir):
     assert cfg.model.generator.scale == scale
     assert cfg.train_dataloader.dataset.scale == scale
     assert cfg.val_dataloader.dataset.dataset.scale == scale
+    test = cfg.test_dataloader.dataset.dataset  # reported, never chosen on
+    assert (test.subset, test.scale) == ("test_realworld", scale)
+    assert cfg.val_dataloader.dataset.dataset.subset == "val"
     assert cfg.val_evaluator.type == "DADAMetric"
     out = _train_and_eval(cfg, n_eval=2)
     assert set(out) == {"dada/mae_cm", "dada/mse_cm2", "dada/rmse_cm"}

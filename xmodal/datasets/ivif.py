@@ -8,8 +8,9 @@ Layout (the VIF-Benchmark's, also MSRS/TNO/RoadScene exports)::
 Default root: ``<data>/ivif/<subset>`` (``subset='vif_benchmark'``, or
 ``'roadscene_train'``) over :func:`xmodal.datasets.paths.resolve_data_root`
 (``XMODAL_DATA``, else the embedded data). Fusion has no ground truth; items
-carry only the two sources. ``split='train'`` / ``'val'`` apply the fixed lists
-of :mod:`xmodal.datasets.ivif_splits` (no frame of the standard test splits).
+carry only the two sources. ``split='train'`` / ``'val'`` / ``'test'`` apply the
+fixed lists of :mod:`xmodal.datasets.ivif_splits` (train and val hold no frame of the
+standard test splits; test is the four VIF-Benchmark frames that are).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from xmodal.registry import DATASETS, TRANSFORMS
 from xmodal.utils.checks import check_positive_int
 from xmodal.utils.images import ir_to_unit, read_ir_image, read_visible_image
 
-from .ivif_splits import VIF_BENCHMARK_VAL, split_conflicts
+from .ivif_splits import FIXED_LISTS, split_conflicts
 from .pairing import is_hidden_metadata
 from .paths import resolve_data_root
 
@@ -76,8 +77,11 @@ class IVIFDataset(BaseDataset):
         subset: sub-folder of ``<data>/ivif/`` used when ``data_root`` is None.
         split: None (every pair of the folder: metric fixtures), ``'val'`` (the
             pairs of :data:`~xmodal.datasets.ivif_splits.VIF_BENCHMARK_VAL`, all
-            required) or ``'train'`` (every pair, refused if one is a test-split or
-            validation frame, :data:`~xmodal.datasets.ivif_splits.SPLITS`).
+            required: the only pairs a checkpoint is chosen on), ``'test'`` (the
+            pairs of :data:`~xmodal.datasets.ivif_splits.VIF_BENCHMARK_TEST`, all
+            required: frames of the standard test splits, reported only) or
+            ``'train'`` (every pair, refused if one is a test-split or validation
+            frame, :data:`~xmodal.datasets.ivif_splits.SPLITS`).
         drop_alpha: accept RGBA visible images by dropping alpha (default: refused).
         pipeline: transform configs or callables; default ``[PackIVIFInputs]``
             (full images, for testing).
@@ -93,7 +97,7 @@ class IVIFDataset(BaseDataset):
 
     Raises:
         FileNotFoundError: missing root or folders, an IR without its visible image
-            (or the reverse), no pairs, or a validation pair missing.
+            (or the reverse), no pairs, or a pair of the val / test list missing.
         ValueError: unknown split, or a split holding a frame it must not hold;
             (on loading) IR and visible sizes differ, a colour IR, an RGBA visible
             image without ``drop_alpha``.
@@ -129,12 +133,13 @@ class IVIFDataset(BaseDataset):
 
     def _split_names(self, names: list[str], root: Path) -> list[str]:
         """The stems of the split (see the class docstring), checked against its lists."""
-        if self.split == "val":
-            missing = sorted(set(VIF_BENCHMARK_VAL) - set(names))
+        fixed = FIXED_LISTS.get(self.split or "")
+        if fixed is not None:
+            missing = sorted(set(fixed) - set(names))
             if missing:
-                raise FileNotFoundError(f"IVIFDataset: validation pairs {missing} missing "
+                raise FileNotFoundError(f"IVIFDataset: {self.split} pairs {missing} missing "
                                         f"from {root}")
-            names = sorted(VIF_BENCHMARK_VAL)
+            names = sorted(fixed)
         bad = split_conflicts(names, self.split) if self.split else []
         if bad:
             raise ValueError(f"IVIFDataset: the {self.split} split of {root} holds frames of "

@@ -3,8 +3,11 @@
 # measured by xmodal: DADA has no RGB-D-D constant), 256 x 256 random training crops with
 # horizontal flips (DADA: also rotations up to 15 degrees, not done here), evaluation on the
 # 256 x 256 tiles of each frame, masked MAE (cm) / MSE (cm^2) reported as dada/* keys.
-# Frames: the package's RGB-D-D split (xmodal.datasets.splits), train list for training,
-# the 45-frame validation list for validation; the 3 real-world frames are never read.
+# Frames: the package's RGB-D-D split (xmodal.datasets.splits): train list (357 frames) for
+# training, the tiles of the 45-frame validation list for choosing the checkpoint, and the
+# tiles of the 3 real-world-branch frames (subset='test_realworld', 6 tiles; HR maps only,
+# LR by the same average pooling, not the real sensor's LR) as the test set: reported by
+# the test tool, never trained on or used to choose.
 scale = 8
 depth_std = 525.68  # mm, file units of RGB-D-D (DADA_DEPTH_STD_MM['rgbdd'])
 train_pipeline = [
@@ -34,7 +37,10 @@ val_dataloader = dict(
     dataset=dict(type='DADATileDataset', depth_std=depth_std, tile_size=256,
                  dataset=dict(type='RGBDDSplitDataset', subset='val', data_root=None,
                               scale=scale)))
-test_dataloader = val_dataloader
+# the validation loader on the real-world frames (its own copy: val is never changed through it)
+test_dataloader = dict(val_dataloader, dataset=dict(
+    val_dataloader['dataset'],
+    dataset=dict(val_dataloader['dataset']['dataset'], subset='test_realworld')))
 # DADA's evaluation script averages masked errors over batches of 28 tiles
 val_evaluator = dict(type='DADAMetric', reduction='batch', batch_size=28)
 test_evaluator = val_evaluator

@@ -5,7 +5,10 @@
 #          frame of the standard TNO/RoadScene test splits or of validation);
 #   val:   the 8 VIF-Benchmark pairs outside the standard test splits (the fixed list
 #          xmodal.datasets.ivif_splits.VIF_BENCHMARK_VAL): the only data that chooses the
-#          checkpoint.
+#          checkpoint;
+#   test:  the 4 VIF-Benchmark pairs that are frames of the standard TNO-25 / RoadScene-50
+#          test splits (17, 21, 36, 108: VIF_BENCHMARK_TEST), reported by the test tool
+#          only (never trained on, never used to choose).
 crop_size = 96
 train_pipeline = [
     dict(type='RandomCropIVIF', size=crop_size),
@@ -30,6 +33,7 @@ val_dataloader = dict(
     collate_fn=dict(type='pseudo_collate'),
     dataset=dict(type='IVIFDataset', subset='vif_benchmark', split='val', test_mode=True,
                  pipeline=[dict(type='PackIVIFInputs')]))
-test_dataloader = val_dataloader
+# the validation loader on the test list (its own copy: val is never changed through it)
+test_dataloader = dict(val_dataloader, dataset=dict(val_dataloader['dataset'], split='test'))
 val_evaluator = dict(type='FusionMetric', with_baselines=True, convention='cddfuse', score=True)
 test_evaluator = val_evaluator

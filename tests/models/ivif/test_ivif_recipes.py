@@ -37,6 +37,7 @@ def test_recipes_validate_on_the_fixed_list_and_choose_by_score():
     cfg = _cfg(RECIPES[0])
     assert cfg.val_dataloader.dataset.split == "val"
     assert cfg.train_dataloader.dataset.split == "train"
+    assert cfg.test_dataloader.dataset.split == "test"  # the 4 test-split frames, reported only
     assert cfg.default_hooks.checkpoint.save_best == "score"
     assert cfg.val_evaluator.score is True
     assert [h.type for h in cfg.custom_hooks] == ["EMAHook"]
