@@ -56,7 +56,7 @@ from xmodal.models.ivif import fuse_average, fuse_max_abs, rgb_to_luma  # noqa: 
 from xmodal.registry import MODELS  # noqa: E402
 from xmodal.tools._cli import first_line  # noqa: E402
 from xmodal.utils.checks import check_positive_int  # noqa: E402
-from xmodal.weights import _load_state, load_weights_file  # noqa: E402
+from xmodal.weights import load_state_dict_strict, load_weights_file  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 #: What a refused input raises here (each becomes one ``error:`` line).
@@ -94,8 +94,8 @@ def _load_weights(model: torch.nn.Module, want: str, path: str) -> None:
     got = (loaded["arch"] or {}).get("type", want)
     if got != want:
         raise ValueError(f"weights: {path} holds a {got} network, not the config's {want}")
-    _load_state(model.generator, loaded["state_dict"], f"checkpoint {path} does not fit {want} "
-                "(another model's?)")
+    load_state_dict_strict(model.generator, loaded["state_dict"],
+                           f"checkpoint {path} does not fit {want} (another model's?)")
 
 
 def _prepare(args: argparse.Namespace) -> tuple[torch.nn.Module, IVIFDataset]:

@@ -179,6 +179,22 @@ def test_nan_and_integer_weights_are_refused(tmp_path):
         build_generator("d2a2", 4, tmp_path / "int8.pth")
 
 
+def test_load_state_dict_strict_loads_floats_as_float32_and_refuses_the_rest():
+    from xmodal.weights import load_state_dict_strict
+
+    net = torch.nn.BatchNorm1d(3)
+    state = {k: v.half() if v.is_floating_point() else v for k, v in net.state_dict().items()}
+    state["weight"] = torch.full((3,), 2.0, dtype=torch.float16)
+    load_state_dict_strict(net, state, "w.pth does not fit BN")
+    assert net.weight.dtype == torch.float32 and bool((net.weight == 2).all())
+    with pytest.raises(ValueError, match=r"^weights: w.pth does not fit BN: bias is int8, "):
+        load_state_dict_strict(net, dict(state, bias=torch.zeros(3, dtype=torch.int8)),
+                               "w.pth does not fit BN")
+    assert bool((net.weight == 2).all())  # nothing copied
+    with pytest.raises(ValueError, match="1 missing key"):
+        load_state_dict_strict(net, {k: v for k, v in state.items() if k != "bias"}, "x")
+
+
 def test_a_state_dict_that_does_not_fit_names_the_keys(tmp_path):
     base = torch.load(SHIPPED_X4, weights_only=True)
     state = dict(base["state_dict"])

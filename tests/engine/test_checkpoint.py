@@ -124,3 +124,19 @@ def test_torch_advice_to_load_unsafely_never_reaches_the_user():
             "\tWeightsUnpickler error: Unsupported operand 149. Please file an issue")
     reason = _reason(pickle.UnpicklingError(text))
     assert reason == "Unsupported operand 149; refused without running it"
+
+
+def test_integer_weights_for_float_parameters_are_named():
+    from xmodal.engine.checkpoint import check_checkpoint_fits, dtype_mismatch
+
+    model = torch.nn.BatchNorm1d(3)  # float weight/bias/stats, int64 num_batches_tracked
+    own = model.state_dict()
+    assert dtype_mismatch(own, own) is None
+    assert dtype_mismatch(own, dict(own, weight=own["weight"].half())) is None  # floats fit
+    int8 = dict(own, weight=own["weight"].to(torch.int8))
+    assert dtype_mismatch(own, int8) == "weight is int8, the model holds float32 there"
+    steps = dict(own, num_batches_tracked=own["num_batches_tracked"].float())
+    assert dtype_mismatch(own, steps) == ("num_batches_tracked is float32, the model holds "
+                                          "int64 there")
+    with pytest.raises(CheckpointError, match="bn.pth: weight is int8, the model holds float32"):
+        check_checkpoint_fits(model, {"state_dict": int8}, "bn.pth")

@@ -48,6 +48,19 @@ def test_sync_bn_on_cpu_is_a_clear_error():
         XmodalRunner.wrap_model(runner, None, nn.Linear(2, 2))
 
 
+def test_load_checkpoint_refuses_integer_weights_for_float_parameters(tmp_path):
+    model = nn.Linear(2, 2)
+    state = {"weight": model.weight.detach().round().to(torch.int8), "bias": model.bias.detach()}
+    torch.save({"state_dict": state, "meta": {}}, tmp_path / "int8.pth")
+    runner = SimpleNamespace(model=model, call_hook=lambda *a, **k: None)
+    before = model.weight.detach().clone()
+    with pytest.raises(ValueError, match=r"int8.pth: weight is int8, the model holds float32") \
+            as err:
+        XmodalRunner.load_checkpoint(runner, str(tmp_path / "int8.pth"))
+    assert "\n" not in str(err.value)
+    assert torch.equal(model.weight, before)  # refused before anything is copied
+
+
 def test_autocast_wrapper_runs_the_forward_in_bfloat16():
     model = nn.Linear(4, 4)
     wrapper = AutocastOptimWrapper(optimizer=torch.optim.SGD(model.parameters(), lr=0.1))

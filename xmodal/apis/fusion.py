@@ -86,7 +86,7 @@ def build_fusion_model(model: str = "ivifnet", weights: str | Path | None = None
     """
     from xmodal.fusion_zoo import get_fusion_entry
     from xmodal.registry import MODELS
-    from xmodal.weights import _load_state, load_weights_file  # the depth loader's strict load
+    from xmodal.weights import load_state_dict_strict, load_weights_file
 
     entry = get_fusion_entry(model)
     path = _weights_path(entry, weights)
@@ -96,8 +96,8 @@ def build_fusion_model(model: str = "ivifnet", weights: str | Path | None = None
         raise ValueError(f"weights: {path} holds a {file_type} network, not the "
                          f"{entry.arch['type']} of --model {entry.name}")
     net = MODELS.build(dict(entry.arch))
-    _load_state(net, loaded["state_dict"], f"{path} does not fit {entry.name} "
-                f"({entry.arch['type']})")
+    load_state_dict_strict(net, loaded["state_dict"], f"{path} does not fit {entry.name} "
+                           f"({entry.arch['type']})")
     return net.eval(), dict(loaded["meta"], path=str(path))
 
 

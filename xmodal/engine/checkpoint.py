@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 __all__ = ["CheckpointError", "checkpoint_safe_globals", "load_checkpoint", "to_portable",
-           "from_portable", "check_checkpoint_fits", "state_mismatch"]
+           "from_portable", "check_checkpoint_fits", "state_mismatch", "dtype_mismatch"]
 
 _BUFFER_TAG = "xmodal.history_buffer"
 
@@ -140,13 +140,39 @@ def state_mismatch(own: dict, state: dict, allow_missing: bool = False) -> str |
     return "; ".join(p for p in parts if p) or None
 
 
+def dtype_mismatch(own: dict, state: dict) -> str | None:
+    """The first tensor of ``state`` that is integer where the module's is floating, or the reverse.
+
+    ``load_state_dict`` copies with a cast, so an int8 (or any integer) tensor loaded
+    into a float parameter becomes whole numbers without a word; xmodal refuses it
+    instead. Floating dtypes among themselves (float16 file, float32 model) fit.
+
+    Args:
+        own: the module's ``state_dict()``.
+        state: the tensors to load (keys missing from ``own`` are skipped:
+            :func:`state_mismatch` reports them).
+
+    Returns:
+        One line naming the key and both dtypes (``'conv.weight is int8, the model
+        holds float32 there'``), None when every shared key has the same kind.
+    """
+    for key, value in state.items():
+        mine = own.get(key)
+        if (isinstance(mine, torch.Tensor) and isinstance(value, torch.Tensor)
+                and mine.is_floating_point() != value.is_floating_point()):
+            return (f"{key} is {str(value.dtype)[6:]}, the model holds {str(mine.dtype)[6:]} "
+                    "there")
+    return None
+
+
 def check_checkpoint_fits(model: torch.nn.Module, checkpoint: Any, path: str | os.PathLike,
                           revise_keys: list | tuple = (), allow_missing: bool = False) -> None:
-    """Refuse a checkpoint whose ``state_dict`` is another model's.
+    """Refuse a checkpoint whose ``state_dict`` is another model's, or holds integer weights.
 
     A non-strict load of another model's checkpoint matches few or no keys and then
-    trains from scratch or evaluates an untrained network without a word; this check
-    runs before any parameter is copied.
+    trains from scratch or evaluates an untrained network without a word; an integer
+    tensor (e.g. int8) where the model holds floats would be cast silently
+    (:func:`dtype_mismatch`). This check runs before any parameter is copied.
 
     Args:
         model: the model to load into (unwrapped).
@@ -160,16 +186,23 @@ def check_checkpoint_fits(model: torch.nn.Module, checkpoint: Any, path: str | o
     Raises:
         CheckpointError: unexpected keys, other shapes, no matching key, or (without
             ``allow_missing``) missing keys; one line naming ``path`` and an example.
+            Also (a ``ValueError``) an integer tensor where the model's is floating, or
+            the reverse: one line naming ``path`` and the key.
     """
     state = checkpoint.get("state_dict", checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict):
         raise CheckpointError(f"checkpoint {path} holds no state dict")
     for pattern, repl in revise_keys:
         state = {re.sub(pattern, repl, k): v for k, v in state.items()}
-    problem = state_mismatch(model.state_dict(), state, allow_missing)
+    own = model.state_dict()
+    problem = state_mismatch(own, state, allow_missing)
     if problem is not None:
         raise CheckpointError(f"checkpoint {path} does not fit {type(model).__name__} (another "
                               f"model's?): {problem}")
+    problem = dtype_mismatch(own, state)
+    if problem is not None:
+        raise CheckpointError(f"checkpoint {path}: {problem} (integer weights are never cast "
+                              "into floating parameters)")
 
 
 def _map_history_buffers(checkpoint: Any, fn: Callable[[Any], Any]) -> Any:

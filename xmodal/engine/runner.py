@@ -145,7 +145,10 @@ class XmodalRunner(Runner):
         Same arguments and return value as ``mmengine.runner.Runner.load_checkpoint``,
         for local files only. Another model's checkpoint is refused before anything is
         copied (:func:`~xmodal.engine.checkpoint.check_checkpoint_fits`: unexpected keys
-        or other shapes; missing keys too when ``strict`` or under :meth:`test`).
+        or other shapes; missing keys too when ``strict`` or under :meth:`test`), and so
+        is an integer tensor (e.g. int8) where the model holds floats (or the reverse):
+        a one-line :class:`~xmodal.engine.CheckpointError` (a ``ValueError``) naming the
+        key, never a silent cast.
         An xmodal weights file (``xmodal/weights/*.pth``, e.g.
         ``load_from`` of a shipped file to fine-tune it) is read as the checkpoint of
         a model whose ``generator`` it is, loaded strictly (every key must match).

@@ -41,7 +41,8 @@ from torch import nn
 from xmodal.zoo import ModelEntry, get_model_entry
 
 __all__ = ["WEIGHTS_DIR", "FORMAT", "shipped_path", "default_arch", "file_sha256",
-           "verify_sha256", "load_weights_file", "build_generator", "save_weights"]
+           "verify_sha256", "load_weights_file", "load_state_dict_strict", "build_generator",
+           "save_weights"]
 
 #: Folder of the shipped weight files (file names: :data:`xmodal.zoo.MODEL_TABLE`).
 WEIGHTS_DIR = Path(__file__).resolve().parent
@@ -274,24 +275,42 @@ def build_generator(
     loaded = load_weights_file(path)
     arch = _file_arch(loaded, entry, scale, path)
     generator = MODELS.build(arch)
-    _load_state(generator, loaded["state_dict"], f"{path} does not fit {arch['type']} x{scale}")
+    load_state_dict_strict(generator, loaded["state_dict"],
+                           f"{path} does not fit {arch['type']} x{scale}")
     return generator.eval(), dict(loaded["meta"], path=str(path))
 
 
-def _load_state(generator: nn.Module, state: dict, what: str) -> None:
-    """Strict load of float tensors where the generator has float tensors (no silent cast)."""
-    from xmodal.engine.checkpoint import state_mismatch
+def load_state_dict_strict(module: nn.Module, state: dict[str, torch.Tensor], what: str) -> None:
+    """Load ``state`` into ``module`` strictly: every key and shape, and no integer-to-float cast.
 
-    own = generator.state_dict()
-    problem = state_mismatch(own, state)
+    The keys and shapes must match exactly
+    (:func:`xmodal.engine.checkpoint.state_mismatch`: no missing or unexpected key),
+    and each tensor must be floating point exactly where the module's is
+    (:func:`xmodal.engine.checkpoint.dtype_mismatch`: an int8 or other integer file
+    is refused, never cast into float parameters). Floating tensors (float16 of a
+    weights file) are loaded as float32; integer buffers as they are. Nothing is
+    copied unless everything fits. The loader of :func:`build_generator` and of the
+    fusion weights (:func:`xmodal.apis.build_fusion_model`).
+
+    Args:
+        module: the network to fill (its ``state_dict()`` sets keys, shapes, dtypes).
+        state: name -> tensor, e.g. ``load_weights_file(path)['state_dict']``.
+        what: what is being loaded into what, for the message (e.g.
+            ``'w.pth does not fit D2A2 x4'``).
+
+    Raises:
+        ValueError: one line ``'weights: <what>: <problem>'``: counts of missing,
+            unexpected and other-shape keys with an example of each, or the first key
+            whose tensor is integer where the module's is floating (or the reverse).
+    """
+    from xmodal.engine.checkpoint import dtype_mismatch, state_mismatch
+
+    own = module.state_dict()
+    problem = state_mismatch(own, state) or dtype_mismatch(own, state)
     if problem is not None:
         raise ValueError(f"weights: {what}: {problem}")
-    for key, value in state.items():
-        if own[key].is_floating_point() != value.is_floating_point():
-            raise ValueError(f"weights: {what}: {key} is {str(value.dtype)[6:]}, the model "
-                             f"holds {str(own[key].dtype)[6:]} there")
-    generator.load_state_dict({k: v.float() if v.is_floating_point() else v
-                               for k, v in state.items()})
+    module.load_state_dict({k: v.float() if v.is_floating_point() else v
+                            for k, v in state.items()})
 
 
 def save_weights(

@@ -30,6 +30,21 @@ def test_another_models_checkpoint_is_refused(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+def test_integer_weights_are_refused_not_cast(tmp_path):
+    from mmengine.config import Config
+
+    import xmodal.models.refsr  # noqa: F401  (registration)
+    from xmodal.registry import MODELS
+
+    state = MODELS.build(Config.fromfile(str(RECIPE)).model).state_dict()
+    key = next(k for k, v in state.items() if v.is_floating_point())
+    state[key] = state[key].to(torch.int8)
+    torch.save({"state_dict": state}, tmp_path / "int8.pth")
+    msg = _error([str(RECIPE), str(tmp_path / "int8.pth"), "--out-dir", str(tmp_path / "o")])
+    assert f"int8.pth: {key} is int8, the model holds float32 there" in msg
+    assert not (tmp_path / "o").exists()
+
+
 def test_out_dir_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "o").write_text("a file")
     assert "is a file, not a folder" in _error([str(RECIPE), "--out-dir", str(tmp_path / "o")])

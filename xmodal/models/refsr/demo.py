@@ -6,7 +6,8 @@ writes ``OUT/sr.png`` (RefSRNet) and ``OUT/bicubic.png`` (torch bicubic) for
 cropped at the top-left to multiples of the scale (500x370 -> 500x368 at x4).
 ``CKPT`` (an mmengine checkpoint or a state dict) is read with
 :func:`xmodal.engine.load_checkpoint` (``weights_only=True``); a missing,
-corrupt or unsafe file, another model's checkpoint (keys or shapes differ), missing
+corrupt or unsafe file, another model's checkpoint (keys or shapes differ), integer
+weights where the model holds floats (never cast), missing
 demo images and an output folder that is a file end with one ``error:`` line naming
 it; the two PNGs are written as one all-or-nothing set.
 """
@@ -42,7 +43,7 @@ def _png(x: torch.Tensor):
 
 
 def _state_dict(path: str, model: torch.nn.Module) -> dict:
-    """The checkpoint's state dict, refused unless it is ``model``'s (every key, shape)."""
+    """The checkpoint's state dict, refused unless it fits ``model`` (keys, shapes, dtype kinds)."""
     try:
         state = load_checkpoint(path)
         check_checkpoint_fits(model, state, path)
