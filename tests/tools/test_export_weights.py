@@ -41,3 +41,19 @@ def test_export_errors_are_one_line(tmp_path, capsys):
     assert exc.value.code == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no model.generator" in err[0]
+
+
+def test_meta_values_keep_their_type_and_a_key_without_value_is_refused(tmp_path, capsys):
+    config = tmp_path / "tiny_stage2.py"
+    config.write_text(f"model = dict(type='DSRDiffStage2Model', generator={GEN!r}, ggn={GGN!r})\n")
+    model = DSRDiffStage2Model(generator=GEN, ggn=GGN)
+    torch.save({"state_dict": model.state_dict(), "meta": {}}, tmp_path / "iter_1.pth")
+    args = [str(config), str(tmp_path / "iter_1.pth"), str(tmp_path / "w.pth")]
+    main([*args, "--meta", "val_rmse_cm=2.7866", "iterations=400", "start=shipped x16 file"])
+    meta = torch.load(tmp_path / "w.pth", weights_only=True)["meta"]
+    assert meta["val_rmse_cm"] == 2.7866 and isinstance(meta["val_rmse_cm"], float)
+    assert meta["iterations"] == 400 and meta["start"] == "shipped x16 file"
+    with pytest.raises(SystemExit) as exc:
+        main([*args[:2], str(tmp_path / "w2.pth"), "--meta", "val_rmse_cm"])
+    assert exc.value.code == 2 and "expected K=V" in capsys.readouterr().err
+    assert not (tmp_path / "w2.pth").exists()
