@@ -97,10 +97,11 @@ register_fusion_entry(FusionEntry(
     name="ivifnet",
     arch=dict(type="IVIFNet", channels=32, num_resblocks=2, deform_groups=4,
               per_channel_lda=False, zero_init_tail=True),
-    # recipes/ivif/ivif_xmodal_roadscene_cpu1k.py, best validation score (iteration 500)
+    # recipes/ivif/ivif_xmodal_roadscene_ssim_ft.py (from the cpu1k recipe's file), best
+    # validation score (iteration 125)
     weights=WeightsFile("ivifnet_roadscene.pth",
-                        "5f1069f8d834de48cbf4fe5a3d1aa2d28dd02b24240bf7686a518dc845a7e5ad"),
-    recipe="recipes/ivif/ivif_xmodal_roadscene_cpu1k.py",
+                        "638116498b5cb25f262647dcaf28f8b56f1001ad93b5e60ad387d8cdec696389"),
+    recipe="recipes/ivif/ivif_xmodal_roadscene_ssim_ft.py",
     licence=_ROADSCENE_LICENCE,
     description="IVIFNet: the D2A2 blocks (LDA, DGA, GatedConv, PixelAttentionFusion) fusing "
                 "the IR image with the visible luma; colour from the visible Cb/Cr.",

@@ -15,7 +15,9 @@ from mmengine.config import Config
 from xmodal.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[3]
-RECIPES = ("ivif_xmodal_roadscene.py", "ivif_xmodal_roadscene_plain.py")
+#: the full recipe, its ablation, and the fine-tuning that made the shipped file
+RECIPES = ("ivif_xmodal_roadscene.py", "ivif_xmodal_roadscene_plain.py",
+           "ivif_xmodal_roadscene_ssim_ft.py")
 
 
 def _cfg(name: str) -> Config:
