@@ -7,7 +7,6 @@ compute and write nothing; the shipped weights file runs (README command).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from script_module import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "bench_ivif.py"
@@ -23,10 +23,7 @@ SHIPPED = ROOT / "xmodal" / "weights" / "ivifnet_roadscene.pth"
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_ivif", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT)
 
 
 def _error(bench, argv: list[str]) -> str:

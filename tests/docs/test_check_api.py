@@ -8,11 +8,10 @@ import inspect
 from pathlib import Path
 
 import pytest
+from script_module import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("check_api", ROOT / "docs" / "check_api.py")
-check_api = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check_api)
+check_api = load_script(ROOT / "docs" / "check_api.py")
 
 
 class _NoArgTransform:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from script_module import load_script
 
 pytest.importorskip("matplotlib",
                     reason="the docs extra is not installed (pip install -e '.[docs]')")
@@ -16,10 +16,7 @@ HEADER = "iter,wall_s,cpu_hours,scale,rmse,bicubic_rmse,mismatched_rmse\n"
 
 @pytest.fixture(scope="module")
 def fig():
-    spec = importlib.util.spec_from_file_location("make_campaign_figure", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT)
 
 
 def _csv(tmp_path: Path, name: str, text: str) -> str:
